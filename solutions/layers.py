@@ -1,0 +1,112 @@
+"""The non-convolution layers problem 8 needs (the previous sprint's work), in the same forward/backward style."""
+
+import numpy as np
+
+from solutions.validation import as_float_array, check_int
+
+
+class FC:
+    """Fully connected layer. X (batch, n_in) -> A (batch, n_out) = X @ W + B.
+
+    W (n_in, n_out), B (n_out,); backward sets dW, dB and returns dX computed with the pre-update W.
+    """
+
+    def __init__(self, W, B, optimizer=None):
+        self.W = as_float_array("W", W)
+        self.B = as_float_array("B", B)
+        if self.W.ndim != 2 or self.B.shape != (self.W.shape[1],):
+            raise ValueError(f"FC needs W (n_in, n_out) and B (n_out,), got {self.W.shape} and {self.B.shape}")
+        self.optimizer = optimizer
+
+    def forward(self, X):
+        X = as_float_array("X", X)
+        if X.ndim != 2 or X.shape[1] != self.W.shape[0]:
+            raise ValueError(f"FC expects X of shape (batch, {self.W.shape[0]}), got {X.shape}")
+        self.X = X
+        return X @ self.W + self.B
+
+    def backward(self, dA):
+        self.dW = self.X.T @ dA
+        self.dB = dA.sum(axis=0)
+        dX = dA @ self.W.T
+        if self.optimizer is not None:
+            self.optimizer.update(self)
+        return dX
+
+
+class ReLU:
+    """A = max(X, 0), any shape; the gradient passes where X > 0."""
+
+    def forward(self, X):
+        self.mask = X > 0
+        return X * self.mask
+
+    def backward(self, dA):
+        return dA * self.mask
+
+
+class MaxPool1d:
+    """Max over non-overlapping windows. X (batch, C, N) -> A (batch, C, N // pool_size); a tail shorter
+    than the window is dropped. The gradient goes to the *first* maximum of each window only, so ties
+    (frequent in MNIST: many exact zeros after ReLU) do not duplicate it."""
+
+    def __init__(self, pool_size=2):
+        self.pool_size = check_int("pool_size", pool_size, 1)
+
+    def forward(self, X):
+        if X.ndim != 3:
+            raise ValueError(f"MaxPool1d expects X of shape (batch, C, N), got {X.shape}")
+        batch, channels, length = X.shape
+        n_out = length // self.pool_size
+        if n_out == 0:
+            raise ValueError(f"input length {length} is shorter than pool_size {self.pool_size}")
+        self.input_shape = X.shape
+        windows = X[:, :, : n_out * self.pool_size].reshape(batch, channels, n_out, self.pool_size)
+        self.argmax = windows.argmax(axis=3)  # argmax returns the first maximum
+        return np.take_along_axis(windows, self.argmax[..., np.newaxis], axis=3)[..., 0]
+
+    def backward(self, dA):
+        batch, channels, length = self.input_shape
+        n_out = dA.shape[2]
+        dwindows = np.zeros((batch, channels, n_out, self.pool_size), dtype=dA.dtype)
+        np.put_along_axis(dwindows, self.argmax[..., np.newaxis], dA[..., np.newaxis], axis=3)
+        dX = np.zeros(self.input_shape, dtype=dA.dtype)
+        dX[:, :, : n_out * self.pool_size] = dwindows.reshape(batch, channels, -1)
+        return dX
+
+
+class Flatten:
+    """(batch, ...) -> (batch, prod(...)) and back."""
+
+    def forward(self, X):
+        self.input_shape = X.shape
+        return X.reshape(X.shape[0], -1)
+
+    def backward(self, dA):
+        return dA.reshape(self.input_shape)
+
+
+class SoftmaxCrossEntropy:
+    """Softmax and mean cross-entropy in one layer. forward(A, y) -> loss; backward() -> dA (batch, n_classes).
+
+    y holds integer labels (batch,). Subtracting the row max keeps exp() finite; log-softmax avoids log(0).
+    """
+
+    def forward(self, A, y):
+        shifted = A - A.max(axis=1, keepdims=True)
+        log_z = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        log_proba = shifted - log_z
+        self.proba = np.exp(log_proba)
+        self.y = y
+        return float(-log_proba[np.arange(len(y)), y].mean())
+
+    def backward(self):
+        dA = self.proba.copy()
+        dA[np.arange(len(self.y)), self.y] -= 1
+        return dA / len(self.y)
+
+
+def softmax(A):
+    """Row-wise softmax of A (batch, n_classes), numerically stable."""
+    e = np.exp(A - A.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)

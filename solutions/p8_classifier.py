@@ -1,0 +1,160 @@
+"""Problem 8: Scratch1dCNNClassifier, a 1D CNN trained with mini-batch gradient descent.
+
+Each sample is a sequence of shape (C, L); an MNIST image (28, 28) is read as 28 channels (rows) x 28 steps.
+Network: [Conv1d -> ReLU -> MaxPool1d] per entry of conv_channels -> Flatten -> FC -> ReLU -> FC -> softmax.
+"""
+
+import copy
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from solutions.initializers import HeInitializer, SimpleInitializer, XavierInitializer
+from solutions.layers import FC, Flatten, MaxPool1d, ReLU, SoftmaxCrossEntropy, softmax
+from solutions.optimizers import SGD, AdaGrad, Adam
+from solutions.p4_conv1d import Conv1d
+from solutions.p6_minibatch import GetMiniBatch
+
+OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "adam": Adam}
+INITIALIZERS = {"simple": SimpleInitializer, "xavier": XavierInitializer, "he": HeInitializer}
+
+
+class Scratch1dCNNClassifier:
+    """1D CNN classifier in NumPy.
+
+    Parameters
+    ----------
+    conv_channels : tuple of int, output channels of each Conv1d block
+    filter_size : int, odd (the convolutions use padding='same')
+    pool_size : int, MaxPool1d window after each convolution
+    n_hidden : int, width of the hidden FC layer
+    n_classes : int
+    epochs, batch_size : training length and mini-batch size
+    optimizer : 'adam' | 'adagrad' | 'sgd';  lr : its learning rate
+    initializer : 'he' | 'xavier' | 'simple'
+    seed : int, seeds weights and batch order: the same seed gives the same model
+    dtype : np.float32 (fast) or np.float64 (exact)
+    verbose : bool, show a tqdm bar per epoch
+
+    Attributes
+    ----------
+    history : dict of per-epoch lists 'loss', 'accuracy' and, with validation data, 'val_loss', 'val_accuracy'
+    layers : list of layers, in forward order
+    """
+
+    def __init__(self, conv_channels=(32, 64), filter_size=3, pool_size=2, n_hidden=128, n_classes=10,
+                 epochs=3, batch_size=64, optimizer="adam", lr=1e-3, initializer="he", seed=0,
+                 dtype=np.float32, verbose=True):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
+        if initializer not in INITIALIZERS:
+            raise ValueError(f"initializer must be one of {sorted(INITIALIZERS)}, got {initializer!r}")
+        self.conv_channels, self.filter_size, self.pool_size = tuple(conv_channels), filter_size, pool_size
+        self.n_hidden, self.n_classes = n_hidden, n_classes
+        self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
+        self.optimizer, self.initializer, self.dtype, self.verbose = optimizer, initializer, dtype, verbose
+        self.layers = None
+
+    # ---- data checks ---------------------------------------------------------------------------
+    def _prepare_X(self, X):
+        """(n, C, L) or (n, L) numbers -> (n, C, L) in self.dtype; uint8 images are scaled to [0, 1]."""
+        X = np.asarray(X)
+        if X.dtype.kind not in "uif":
+            raise TypeError(f"X must hold numbers, got dtype {X.dtype}")
+        scale = 1 / 255 if X.dtype == np.uint8 else 1
+        if X.ndim == 2:
+            X = X[:, np.newaxis, :]
+        if X.ndim != 3:
+            raise ValueError(f"X must have shape (n_samples, C, L) or (n_samples, L), got {X.shape}")
+        if self.layers is not None and X.shape[1:] != self.input_shape_:
+            raise ValueError(f"X has sample shape {X.shape[1:]}, but the model was fit on {self.input_shape_}")
+        return (X * scale).astype(self.dtype, copy=False)
+
+    def _prepare_y(self, y, n_samples):
+        y = np.asarray(y)
+        if y.shape != (n_samples,):
+            raise ValueError(f"y must have shape ({n_samples},), got {y.shape}")
+        if y.dtype.kind not in "iu" and not (y.dtype.kind == "f" and np.all(y == np.round(y))):
+            raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}")
+        if y.size and (y.min() < 0 or y.max() >= self.n_classes):
+            raise ValueError(f"labels must be in 0..{self.n_classes - 1}, got values from {y.min()} to {y.max()}")
+        return y.astype(np.int64)
+
+    # ---- network -------------------------------------------------------------------------------
+    def _build(self, channels, length):
+        init = INITIALIZERS[self.initializer](seed=self.seed, dtype=self.dtype)
+        prototype = OPTIMIZERS[self.optimizer](lr=self.lr)
+        layers = []
+        for c_out in self.conv_channels:
+            W = init.W(c_out, channels, self.filter_size)
+            layers += [Conv1d(W, init.B(c_out), padding="same", optimizer=copy.deepcopy(prototype)),
+                       ReLU(), MaxPool1d(self.pool_size)]
+            channels, length = c_out, length // self.pool_size
+        n_flat = channels * length
+        layers += [Flatten(),
+                   FC(init.W(n_flat, self.n_hidden), init.B(self.n_hidden), copy.deepcopy(prototype)), ReLU(),
+                   FC(init.W(self.n_hidden, self.n_classes), init.B(self.n_classes), copy.deepcopy(prototype))]
+        self.layers = layers
+        self.loss_layer = SoftmaxCrossEntropy()
+
+    def _forward(self, X):
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def _backward(self, dA):
+        for layer in reversed(self.layers):
+            dA = layer.backward(dA)  # layers with an optimizer update themselves here
+
+    # ---- API -----------------------------------------------------------------------------------
+    def fit(self, X, y, X_val=None, y_val=None):
+        """Train for self.epochs epochs. X (n, C, L) or (n, L), y (n,) ints in 0..n_classes-1. Returns self."""
+        self.layers = None
+        X = self._prepare_X(X)
+        y = self._prepare_y(y, len(X))
+        self.input_shape_ = X.shape[1:]
+        self._build(*self.input_shape_)
+        if X_val is not None:
+            X_val = self._prepare_X(X_val)
+            y_val = self._prepare_y(y_val, len(X_val))
+        self.history = {"loss": [], "accuracy": []}
+        if X_val is not None:
+            self.history.update(val_loss=[], val_accuracy=[])
+        batches = GetMiniBatch(X, y, batch_size=self.batch_size, seed=self.seed)
+        for epoch in range(self.epochs):
+            total_loss = correct = 0.0
+            bar = tqdm(batches, total=len(batches), desc=f"epoch {epoch + 1}/{self.epochs}",
+                       disable=not self.verbose, leave=False)
+            for X_batch, y_batch in bar:
+                scores = self._forward(X_batch)
+                loss = self.loss_layer.forward(scores, y_batch)
+                self._backward(self.loss_layer.backward())
+                total_loss += loss * len(y_batch)
+                correct += np.sum(scores.argmax(axis=1) == y_batch)
+                bar.set_postfix(loss=f"{loss:.4f}")
+            self.history["loss"].append(total_loss / len(y))
+            self.history["accuracy"].append(correct / len(y))
+            if X_val is not None:
+                proba = self._predict_proba_prepared(X_val)
+                picked = proba[np.arange(len(y_val)), y_val]
+                self.history["val_loss"].append(float(-np.log(np.maximum(picked, 1e-12)).mean()))
+                self.history["val_accuracy"].append(float(np.mean(proba.argmax(axis=1) == y_val)))
+            if self.verbose:
+                summary = ", ".join(f"{k}={v[-1]:.4f}" for k, v in self.history.items())
+                print(f"epoch {epoch + 1}/{self.epochs}: {summary}")
+        return self
+
+    def _predict_proba_prepared(self, X, batch_size=1000):
+        # in chunks: keeps memory bounded on the full test set
+        return np.concatenate([softmax(self._forward(X[i : i + batch_size]))
+                               for i in range(0, len(X), batch_size)])
+
+    def predict_proba(self, X):
+        """X (n, C, L) or (n, L) -> class probabilities (n, n_classes)."""
+        if self.layers is None:
+            raise RuntimeError("this Scratch1dCNNClassifier is not fitted yet: call fit(X, y) first")
+        return self._predict_proba_prepared(self._prepare_X(X))
+
+    def predict(self, X):
+        """X (n, C, L) or (n, L) -> predicted labels (n,)."""
+        return self.predict_proba(X).argmax(axis=1)
