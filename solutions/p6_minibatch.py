@@ -1,37 +1,11 @@
-"""Problem 6: mini-batches. Conv1d (p4_conv1d) takes X of shape (batch, C_in, N_in); GetMiniBatch feeds it."""
+"""Problem 6: mini-batches. Conv1d takes X of shape (batch, C_in, N_in); GetMiniBatch feeds it batches.
 
-import numpy as np
+The batch code is part of Conv1d.forward/backward in p4_conv1d (every notebook must run on its own);
+this module names what notebook 6 asks for.
+"""
 
+from solutions.minibatch import GetMiniBatch
 from solutions.p2_output_size import output_size
 from solutions.p4_conv1d import Conv1d
 
 __all__ = ["output_size", "Conv1d", "GetMiniBatch"]
-
-
-class GetMiniBatch:
-    """Iterate over shuffled mini-batches (X[idx], y[idx]), a new order for every epoch's iterator.
-
-    Parameters
-    ----------
-    X : array of shape (n_samples, ...)
-    y : array of shape (n_samples,)
-    batch_size : int
-    seed : int, seed of np.random.default_rng
-    """
-
-    def __init__(self, X, y, batch_size=20, seed=0):
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        self.X, self.y, self.batch_size = X, y, batch_size
-        self._rng = np.random.default_rng(seed)
-
-    def __len__(self):
-        return -(-len(self.X) // self.batch_size)
-
-    def __iter__(self):
-        order = self._rng.permutation(len(self.X))
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            yield self.X[idx], self.y[idx]

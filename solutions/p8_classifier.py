@@ -11,9 +11,9 @@ from tqdm.auto import tqdm
 
 from solutions.initializers import HeInitializer, SimpleInitializer, XavierInitializer
 from solutions.layers import FC, Flatten, MaxPool1d, ReLU, SoftmaxCrossEntropy, softmax
+from solutions.minibatch import GetMiniBatch
 from solutions.optimizers import SGD, AdaGrad, Adam
 from solutions.p4_conv1d import Conv1d
-from solutions.p6_minibatch import GetMiniBatch
 
 OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "adam": Adam}
 INITIALIZERS = {"simple": SimpleInitializer, "xavier": XavierInitializer, "he": HeInitializer}
