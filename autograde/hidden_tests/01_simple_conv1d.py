@@ -60,7 +60,7 @@ def _hidden_test_backward_dB():
         layer.backward(dA.copy())
         got = np.array(layer.dB, dtype=np.float64)
         assert got.shape == (1,) and np.allclose(got, [dA.sum()], rtol=1e-6, atol=1e-9), (
-            f"dB with F={F}, N_in={n_in} (seed {seed}): got {got}, expected {[dA.sum()]} = [sum(dA)] "
+            f"dB with F={F}, N_in={n_in} (seed {seed}): got {got}, expected [{dA.sum():.6g}] = [sum(dA)] "
             "/ ランダムな dA での dB が違います")
 
 
