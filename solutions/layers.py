@@ -48,7 +48,10 @@ class ReLU:
 class MaxPool1d:
     """Max over non-overlapping windows. X (batch, C, N) -> A (batch, C, N // pool_size); a tail shorter
     than the window is dropped. The gradient goes to the *first* maximum of each window only, so ties
-    (frequent in MNIST: many exact zeros after ReLU) do not duplicate it."""
+    (frequent in MNIST: many exact zeros after ReLU) do not duplicate it.
+
+    Works on strided views X[:, :, k::pool_size] (element k of every window), so it keeps the memory layout
+    of its input: a channels-last input (a Conv1d output) gives a channels-last A and dX, with no copy."""
 
     def __init__(self, pool_size=2):
         self.pool_size = check_int("pool_size", pool_size, 1)
@@ -56,34 +59,45 @@ class MaxPool1d:
     def forward(self, X):
         if X.ndim != 3:
             raise ValueError(f"MaxPool1d expects X of shape (batch, C, N), got {X.shape}")
-        batch, channels, length = X.shape
-        n_out = length // self.pool_size
+        p, length = self.pool_size, X.shape[2]
+        n_out = length // p
         if n_out == 0:
-            raise ValueError(f"input length {length} is shorter than pool_size {self.pool_size}")
-        self.input_shape = X.shape
-        windows = X[:, :, : n_out * self.pool_size].reshape(batch, channels, n_out, self.pool_size)
-        self.argmax = windows.argmax(axis=3)  # argmax returns the first maximum
-        return np.take_along_axis(windows, self.argmax[..., np.newaxis], axis=3)[..., 0]
+            raise ValueError(f"input length {length} is shorter than pool_size {p}")
+        self.X, self.end = X, n_out * p
+        A = X[:, :, 0 : self.end : p]
+        # greater[k - 1]: element k of the window beats every element before it (strictly, so ties keep the first)
+        self.greater = []
+        for k in range(1, p):
+            Xk = X[:, :, k : self.end : p]
+            self.greater.append(Xk > A)
+            A = np.maximum(A, Xk)
+        return A
 
     def backward(self, dA):
-        batch, channels, length = self.input_shape
-        n_out = dA.shape[2]
-        dwindows = np.zeros((batch, channels, n_out, self.pool_size), dtype=dA.dtype)
-        np.put_along_axis(dwindows, self.argmax[..., np.newaxis], dA[..., np.newaxis], axis=3)
-        dX = np.zeros(self.input_shape, dtype=dA.dtype)
-        dX[:, :, : n_out * self.pool_size] = dwindows.reshape(batch, channels, -1)
+        p = self.pool_size
+        dX = np.zeros_like(self.X, dtype=dA.dtype)  # same memory layout as X
+        # the first maximum of a window is its last element that beat all before it, or element 0
+        later = np.zeros_like(self.X[:, :, 0 : self.end : p], dtype=bool)  # a later element won; layout of X
+        for k in range(p - 1, 0, -1):
+            np.multiply(dA, self.greater[k - 1] & ~later, out=dX[:, :, k : self.end : p])
+            later |= self.greater[k - 1]
+        np.multiply(dA, ~later, out=dX[:, :, 0 : self.end : p])
         return dX
 
 
 class Flatten:
-    """(batch, ...) -> (batch, prod(...)) and back."""
+    """(batch, ...) -> (batch, prod(...)) in C order, and back. backward returns dX in the memory layout of the
+    forward input (e.g. channels-last), so the layer before works on arrays of one layout only."""
 
     def forward(self, X):
         self.input_shape = X.shape
+        self.X = X
         return X.reshape(X.shape[0], -1)
 
     def backward(self, dA):
-        return dA.reshape(self.input_shape)
+        dX = np.empty_like(self.X, dtype=dA.dtype)  # the layout of X
+        dX[...] = dA.reshape(self.input_shape)
+        return dX
 
 
 class SoftmaxCrossEntropy:

@@ -45,11 +45,23 @@ class Adam:
         if self.m is None:
             self.m = {"W": np.zeros_like(layer.W), "B": np.zeros_like(layer.B)}
             self.v = {"W": np.zeros_like(layer.W), "B": np.zeros_like(layer.B)}
+            self.buffer = {"W": np.empty_like(layer.W), "B": np.empty_like(layer.B)}
         self.t += 1
-        step = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        step = float(self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t))
         for name in ("W", "B"):
-            grad = getattr(layer, "d" + name)
-            self.m[name] += (1 - self.beta1) * (grad - self.m[name])
-            self.v[name] += (1 - self.beta2) * (grad * grad - self.v[name])
-            getattr(layer, name)[...] -= step * self.m[name] / (np.sqrt(self.v[name]) + self.eps)
+            grad, m, v, tmp = getattr(layer, "d" + name), self.m[name], self.v[name], self.buffer[name]
+            # in place through one scratch buffer: temporary arrays would cost more than the arithmetic
+            np.subtract(grad, m, out=tmp)
+            tmp *= 1 - self.beta1
+            m += tmp  # m += (1 - beta1) * (grad - m)
+            np.multiply(grad, grad, out=tmp)
+            tmp -= v
+            tmp *= 1 - self.beta2
+            v += tmp  # v += (1 - beta2) * (grad**2 - v)
+            np.sqrt(v, out=tmp)
+            tmp += self.eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= step
+            param = getattr(layer, name)
+            param -= tmp  # in place: W -= step * m / (sqrt(v) + eps)
         return layer

@@ -90,6 +90,7 @@ class Scratch1dCNNClassifier:
             layers += [Conv1d(W, init.B(c_out), padding="same", optimizer=copy.deepcopy(prototype)),
                        ReLU(), MaxPool1d(self.pool_size)]
             channels, length = c_out, length // self.pool_size
+        layers[0].need_dX = False  # its input is the data: skip the gradient nobody reads
         n_flat = channels * length
         layers += [Flatten(),
                    FC(init.W(n_flat, self.n_hidden), init.B(self.n_hidden), copy.deepcopy(prototype)), ReLU(),
