@@ -24,6 +24,7 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(PY) tests/bench_conv1d.py
+	$(PY) tests/bench_training.py
 
 demo: $(STAMP)
 	@echo "make demo: the release/autograde/feedback pipeline comes with the autograde pipeline issue; nothing to grade yet."

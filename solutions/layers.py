@@ -75,13 +75,15 @@ class MaxPool1d:
 
     def backward(self, dA):
         p = self.pool_size
-        dX = np.zeros_like(self.X, dtype=dA.dtype)  # same memory layout as X
+        dX = np.empty_like(self.X, dtype=dA.dtype)  # same memory layout as X; every element is written below
+        dX[:, :, self.end :] = 0  # the dropped tail
         # the first maximum of a window is its last element that beat all before it, or element 0
-        later = np.zeros_like(self.X[:, :, 0 : self.end : p], dtype=bool)  # a later element won; layout of X
+        later = None  # where a later element of the window won
         for k in range(p - 1, 0, -1):
-            np.multiply(dA, self.greater[k - 1] & ~later, out=dX[:, :, k : self.end : p])
-            later |= self.greater[k - 1]
-        np.multiply(dA, ~later, out=dX[:, :, 0 : self.end : p])
+            won = self.greater[k - 1] if later is None else self.greater[k - 1] & ~later
+            np.multiply(dA, won, out=dX[:, :, k : self.end : p])
+            later = self.greater[k - 1] if later is None else later | self.greater[k - 1]
+        np.multiply(dA, True if later is None else ~later, out=dX[:, :, 0 : self.end : p])
         return dX
 
 
