@@ -51,8 +51,8 @@ class Scratch1dCNNClassifier:
     """
 
     def __init__(self, conv_channels=(32, 64), filter_size=3, pool_size=2, n_hidden=128, n_classes=10,
-                 epochs=7, batch_size=128, optimizer="adam", lr=2e-3, initializer="he", seed=0,
-                 dtype=np.float32, verbose=True, lr_decay=0.7, shift=1):
+                 epochs=5, batch_size=128, optimizer="adam", lr=5e-3, initializer="he", seed=0,
+                 dtype=np.float32, verbose=True, lr_decay=0.5, shift=1):
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
         if initializer not in INITIALIZERS:
@@ -136,16 +136,19 @@ class Scratch1dCNNClassifier:
         batches = GetMiniBatch(X, y, batch_size=self.batch_size, seed=self.seed)
         shift_rng = np.random.default_rng([self.seed, 1])
         k_steps, k_channels = self.shift, self.shift if X.shape[1] > 1 else 0  # one channel: shift the steps only
+        # a zero frame around a batch, allocated once: each step copies the batch in, the border stays 0
+        frame = np.zeros((self.batch_size, X.shape[1] + 2 * k_channels, X.shape[2] + 2 * k_steps), dtype=X.dtype)
         for epoch in range(self.epochs):
             total_loss = correct = 0.0
             bar = tqdm(batches, total=len(batches), desc=f"epoch {epoch + 1}/{self.epochs}",
                        disable=not self.verbose, leave=False)
             for X_batch, y_batch in bar:
                 if self.shift:  # augmentation: each sample moved by its own random offset, zeros shifted in
-                    Xp = np.pad(X_batch, ((0, 0), (k_channels, k_channels), (k_steps, k_steps)))
+                    n, channels, length = X_batch.shape
+                    Xp = frame[:n]
+                    Xp[:, k_channels : k_channels + channels, k_steps : k_steps + length] = X_batch
                     # every shifted copy is a window of Xp: (n, 2*k_channels+1, 2*k_steps+1, C, L), a view
-                    windows = np.lib.stride_tricks.sliding_window_view(Xp, X_batch.shape[1:], axis=(1, 2))
-                    n = len(X_batch)
+                    windows = np.lib.stride_tricks.sliding_window_view(Xp, (channels, length), axis=(1, 2))
                     X_batch = windows[np.arange(n), shift_rng.integers(0, 2 * k_channels + 1, n),
                                       shift_rng.integers(0, 2 * k_steps + 1, n)]
                 scores = self._forward(X_batch)

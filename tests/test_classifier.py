@@ -63,10 +63,10 @@ def test_history_matches_the_validation_predictions(fitted, subset):
 def test_small_subset_trains_well_above_chance_in_seconds(subset):
     x, y, x_test, y_test = subset
     start = time.perf_counter()
-    clf = Scratch1dCNNClassifier(**{**SMALL, "conv_channels": (16, 32), "epochs": 4}).fit(x, y)
+    clf = Scratch1dCNNClassifier(epochs=3, batch_size=50, verbose=False).fit(x, y)  # the reference network
     seconds = time.perf_counter() - start
     accuracy = np.mean(clf.predict(x_test) == y_test)
-    assert accuracy > 0.85, f"test accuracy {accuracy:.3f} after {seconds:.1f} s"
+    assert accuracy > 0.88, f"test accuracy {accuracy:.3f} after {seconds:.1f} s"
     assert seconds < 30  # about 1 s on the course machines; generous for a loaded CI
 
 
