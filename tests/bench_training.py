@@ -81,8 +81,14 @@ def run_numpy(cfg, epochs, threads):
     clf.fit(x_train, y_train)
     seconds = time.perf_counter() - t
     accuracy = float(np.mean(clf.predict(x_test) == y_test))
-    return {"seconds": seconds, "accuracy": accuracy, "start_rss": start_rss, "peak_rss": peak_rss_mb(),
-            "version": np.__version__}
+    result = {"seconds": seconds, "accuracy": accuracy, "start_rss": start_rss, "peak_rss": peak_rss_mb(),
+              "version": np.__version__}
+    if cfg["shift"]:  # the shipped model: cross-check it in Keras (numpy backend, inference only)
+        os.environ["KERAS_BACKEND"] = "numpy"
+        from solutions.keras_transfer import max_abs_proba_difference
+
+        result["keras_diff"] = max_abs_proba_difference(clf, x_test)
+    return result
 
 
 def torch_network(cfg, torch):
@@ -220,7 +226,59 @@ def run_conv(cfg, epochs, threads, repeat=50):
     return {"rows": rows}
 
 
-WORKERS = {"numpy": run_numpy, "torch": run_torch, "keras": run_keras, "conv": run_conv}
+def run_profile(cfg, epochs, threads, n_samples=20000):
+    """Where one epoch of the reference fit spends its time: per layer and method, timed around each call."""
+    import collections
+
+    import numpy as np
+
+    from solutions import layers as layer_module
+    from solutions import optimizers, p4_conv1d
+    from solutions.p8_classifier import Scratch1dCNNClassifier
+
+    x_train, y_train, _, _ = load_data()
+    spent = collections.Counter()
+
+    def timed(cls, name):
+        original = getattr(cls, name)
+
+        def wrapper(self, *args):
+            start = time.perf_counter()
+            result = original(self, *args)
+            spent[id(self), name] += time.perf_counter() - start
+            return result
+
+        setattr(cls, name, wrapper)
+
+    for cls in (p4_conv1d.Conv1d, layer_module.FC, layer_module.ReLU, layer_module.MaxPool1d, layer_module.Flatten,
+                layer_module.SoftmaxCrossEntropy):
+        timed(cls, "forward")
+        timed(cls, "backward")
+    timed(optimizers.Adam, "update")
+    clf = Scratch1dCNNClassifier(conv_channels=tuple(cfg["conv_channels"]), filter_size=cfg["filter_size"],
+                                 pool_size=cfg["pool_size"], n_hidden=cfg["n_hidden"], epochs=1,
+                                 batch_size=cfg["batch_size"], lr=cfg["lr"], lr_decay=cfg["lr_decay"], seed=0,
+                                 dtype=np.float32, verbose=False, shift=cfg["shift"])
+    start = time.perf_counter()
+    clf.fit(x_train[:n_samples], y_train[:n_samples])
+    total = time.perf_counter() - start
+    names = {id(clf.loss_layer): "SoftmaxCrossEntropy"}
+    for i, layer in enumerate(clf.layers):
+        names[id(layer)] = f"{i}:{type(layer).__name__}"
+        if getattr(layer, "optimizer", None) is not None:
+            names[id(layer.optimizer)] = f"{i}:{type(layer).__name__}"
+    rows = collections.Counter()
+    for (key, method), seconds in spent.items():
+        rows[f"{names[key]}.{'optimizer' if method == 'update' else method}"] += seconds
+    for name in list(rows):
+        if name.endswith(".optimizer"):  # update runs inside backward: count it once
+            rows[name.replace(".optimizer", ".backward")] -= rows[name]
+    rows["fit loop: mini-batches, shifts, bookkeeping"] = total - sum(rows.values())
+    scale = len(x_train) / n_samples  # seconds per full epoch
+    return {"rows": [[name, seconds * scale] for name, seconds in rows.most_common()], "epoch": total * scale}
+
+
+WORKERS = {"numpy": run_numpy, "torch": run_torch, "keras": run_keras, "conv": run_conv, "profile": run_profile}
 
 
 def worker_main(name, cfg, epochs, threads):
@@ -253,7 +311,7 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
-def report(cfg, epochs, threads, results, conv):
+def report(cfg, epochs, threads, results, conv, profile):
     numpy_s = results["numpy"]["seconds"] / epochs
     lines = [
         f"Reference network: conv_channels={tuple(cfg['conv_channels'])}, filter_size={cfg['filter_size']}, "
@@ -274,11 +332,20 @@ def report(cfg, epochs, threads, results, conv):
         goal = f" (goal <= {GOALS[name]}: {'met' if ratio <= GOALS[name] else 'NOT met'})" if name in GOALS else ""
         lines.append(f"| {name} | {r['version']} | {per_epoch:.2f} | {r['seconds']:.1f} | {r['accuracy']:.4f} | "
                      f"{r['peak_rss']:.0f} | {r['peak_rss'] - r['start_rss']:.0f} | {ratio:.2f}{goal} |")
+    if "keras_diff" in results["numpy reference"]:
+        lines += ["", "Keras cross-check of the 'numpy reference' model (solutions.keras_transfer.to_keras, Keras "
+                  f"numpy backend): max |p_scratch - p_keras| over the 10,000 test images = "
+                  f"{results['numpy reference']['keras_diff']:.1e}."]
     lines += ["", "Conv1d forward + backward (dX, dW, dB), best of 5 x 50 calls:", "",
               "| shape | numpy ms | torch ms | numpy/torch |", "|---|---:|---:|---:|"]
     for row in conv["rows"]:
         lines.append(f"| {row['shape']} | {row['numpy_ms']:.3f} | {row['torch_ms']:.3f} | "
                      f"{row['numpy_ms'] / row['torch_ms']:.2f} |")
+    lines += ["", f"Where the reference fit spends one epoch ({profile['epoch']:.2f} s, timed around each layer "
+              "call on 20,000 images and scaled to 60,000; backward excludes the layer's optimizer, Adam.update):", "",
+              "| part | s/epoch | share |", "|---|---:|---:|"]
+    for name, seconds in profile["rows"]:
+        lines.append(f"| {name} | {seconds:.3f} | {seconds / profile['epoch']:.0%} |")
     return "\n".join(lines)
 
 
@@ -300,19 +367,21 @@ def main():
     for name in ["numpy", "torch"] + ([] if args.skip_keras else ["keras"]):
         results[name] = spawn(name, plain, epochs, args.threads)
     conv = spawn("conv", cfg, epochs, args.threads)
-    table = report(cfg, epochs, args.threads, results, conv)
+    profile = spawn("profile", cfg, epochs, args.threads)
+    table = report(cfg, epochs, args.threads, results, conv, profile)
     print(table)
     if args.out:
-        write_markdown(Path(args.out), table)
+        write_markdown(Path(args.out), table, args.threads)
         print(f"written to {args.out}")
 
 
-def write_markdown(path, table):
-    """Replace the generated block of ``path`` (between the markers), keeping the hand-written text around it."""
-    begin, end = "<!-- bench:begin (tests/bench_training.py writes this block) -->", "<!-- bench:end -->"
+def write_markdown(path, table, threads):
+    """Replace the generated block for ``threads`` in ``path`` (between its markers), keeping the rest."""
+    begin = f"<!-- bench:begin threads={threads} (tests/bench_training.py writes this block) -->"
+    end = f"<!-- bench:end threads={threads} -->"
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     block = f"{begin}\n_Generated by `make bench` on {stamp}._\n\n{table}\n{end}"
-    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
     if begin in text and end in text:
         text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
