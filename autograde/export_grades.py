@@ -1,0 +1,128 @@
+"""Grades out of the gradebook: autograde/grades.csv and a per-student, per-problem table on the terminal.
+
+    python -m autograde.export_grades [--course-dir DIR] [--details]
+
+grades.csv has one row per student and notebook (long format, easy to pivot):
+    student, notebook, problem, score, max_score, passed_tests, total_tests, failed_tests
+failed_tests lists the grade cells (grade_id) that scored less than their points, separated by spaces.
+
+The table: one row per student, one column per problem (score/points), then the total; --details adds, per student,
+the grade cells that lost points.
+"""
+
+import argparse
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograde.course import ASSIGNMENT, Course
+
+COURSE_ID = "cnn1d-scratch"  # = c.CourseDirectory.course_id in nbgrader_config.py
+CSV_COLUMNS = ["student", "notebook", "problem", "score", "max_score", "passed_tests", "total_tests", "failed_tests"]
+
+
+@dataclass(frozen=True)
+class TestScore:
+    grade_id: str
+    score: float
+    points: float
+
+
+def grade_cell_order(course: Course) -> dict[tuple[str, str], int]:
+    """(notebook, grade_id) -> position in the released notebook, so tables list tests top to bottom."""
+    order = {}
+    for path in sorted(course.release_dir.glob("*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id:
+                order[path.stem, grade_id] = index
+    return order
+
+
+def read_scores(course: Course) -> dict[str, dict[str, list[TestScore]]]:
+    """student -> notebook name -> the score of every grade cell, from the gradebook (graded students only)."""
+    order = grade_cell_order(course)
+    scores: dict[str, dict[str, list[TestScore]]] = {}
+    with Gradebook(f"sqlite:///{course.gradebook}", COURSE_ID) as gradebook:
+        for student in sorted(gradebook.students, key=lambda s: s.id):
+            try:
+                submission = gradebook.find_submission(ASSIGNMENT, student.id)
+            except MissingEntry:
+                continue
+            scores[student.id] = {}
+            for notebook in sorted(submission.notebooks, key=lambda n: n.name):
+                grades = sorted(notebook.grades, key=lambda g: (order.get((notebook.name, g.name), 999), g.name))
+                scores[student.id][notebook.name] = [
+                    TestScore(grade.name, float(grade.score), float(grade.max_score)) for grade in grades]
+    return scores
+
+
+def problem_number(notebook: str) -> int:
+    return int(notebook.split("_", 1)[0])
+
+
+def csv_rows(scores) -> list[dict]:
+    rows = []
+    for student, notebooks in scores.items():
+        for notebook, tests in notebooks.items():
+            failed = [t.grade_id for t in tests if t.score < t.points]
+            rows.append({"student": student, "notebook": notebook, "problem": problem_number(notebook),
+                         "score": f"{sum(t.score for t in tests):g}", "max_score": f"{sum(t.points for t in tests):g}",
+                         "passed_tests": len(tests) - len(failed), "total_tests": len(tests),
+                         "failed_tests": " ".join(failed)})
+    return rows
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def score_table(scores, details: bool = False) -> str:
+    """The terminal table: students x problems, 'score/points' per cell, totals at the right."""
+    notebooks = sorted({name for per_student in scores.values() for name in per_student})
+    width = max([len("student")] + [len(s) for s in scores])
+    header = f"{'student':<{width}}  " + "  ".join(f"{'P' + str(problem_number(n)):>6}" for n in notebooks)
+    lines = [header + f"  {'total':>8}", "-" * (len(header) + 10)]
+    for student, per_notebook in scores.items():
+        cells, total, points = [], 0.0, 0.0
+        for name in notebooks:
+            tests = per_notebook.get(name, [])
+            score, maximum = sum(t.score for t in tests), sum(t.points for t in tests)
+            total, points = total + score, points + maximum
+            cells.append(f"{score:g}/{maximum:g}" if tests else "-")
+        lines.append(f"{student:<{width}}  " + "  ".join(f"{c:>6}" for c in cells) + f"  {f'{total:g}/{points:g}':>8}")
+        if details:
+            for name in notebooks:
+                tests = per_notebook.get(name, [])
+                lost = [f"{t.grade_id} {t.score:g}/{t.points:g}" for t in tests if t.score < t.points]
+                if lost:
+                    lines.append(f"{'':<{width}}    {name}: " + ", ".join(lost))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course-dir", type=Path, default=Course().root)
+    parser.add_argument("--details", action="store_true", help="list the grade cells that lost points")
+    args = parser.parse_args(argv)
+    course = Course(args.course_dir.resolve())
+    if not course.gradebook.is_file():
+        print("grades: no gradebook yet: run `make release` and `make autograde` first", file=sys.stderr)
+        return 1
+    scores = read_scores(course)
+    rows = csv_rows(scores)
+    write_csv(rows, course.grades_csv)
+    print(score_table(scores, details=args.details))
+    print(f"\n{len(rows)} rows (student x notebook) written to {course.grades_csv}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+# The course's one nbgrader configuration. nbgrader reads it from the current folder, so every pipeline command
+# runs nbgrader with cwd=autograde/ (see autograde/nbgrader_run.py); `make lab` points Jupyter at this folder.
+# The course directory is this folder unless $CNN1D_COURSE_ROOT names another (the tests grade in a temp folder).
+import os
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
+
+HERE = Path(__file__).resolve().parent
+ROOT = Path(os.environ.get("CNN1D_COURSE_ROOT", HERE)).resolve()
+sys.path.insert(0, str(HERE.parent))  # so nbgrader can import autograde.feedback_filter
+
+c.CourseDirectory.course_id = "cnn1d-scratch"
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'gradebook.db'}"
+# One assignment, eight notebooks (source/cnn1d/01_simple_conv1d.ipynb ... 08_mnist_classifier.ipynb), each graded
+# on its own. Nothing but the notebooks goes into source/cnn1d, so nothing else is released or copied at autograde.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# The stub students see; build_source.py fills exactly this, so the release equals notebooks/.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.begin_solution_delimeter = "BEGIN SOLUTION"
+c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
+c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
+c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
+
+# Per cell, at autograde. The longest graded cell (notebook 8's hidden MNIST run) takes seconds with the reference;
+# the ungraded full-MNIST training cell of notebook 8 about half a minute. A timed-out cell scores 0 and grading
+# goes on with the next cell.
+c.Execute.timeout = 300
+c.Execute.interrupt_on_timeout = True
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+
+# A student deleting a grade cell must not lose its points silently: nbgrader puts it back and runs it.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback HTML: nbgrader shows hidden tests by design; this preprocessor removes their code and tracebacks.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "autograde.feedback_filter.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
