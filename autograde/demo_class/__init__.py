@@ -1,0 +1,1 @@
+"""The demo class: three generated submissions (blank, reference, partial) for `make demo` and the tests."""
