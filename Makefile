@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export KERAS_BACKEND ?= numpy
 
-.PHONY: install test lint bench demo clean
+.PHONY: install test lint bench demo clean release autograde feedback grades lab source sync-given
 
 install: $(STAMP)
 
@@ -26,8 +26,38 @@ bench: $(STAMP)
 	$(PY) tests/bench_conv1d.py
 	$(PY) tests/bench_training.py
 
+# The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades.
 demo: $(STAMP)
-	@echo "make demo: the release/autograde/feedback pipeline comes with the autograde pipeline issue; nothing to grade yet."
+	$(PY) -m autograde.release
+	$(PY) -m autograde.demo_class.make_submissions
+	$(PY) -m autograde.grade_submissions --force
+	$(PY) -m autograde.feedback
+	$(PY) -m autograde.export_grades --details
+
+release: $(STAMP)
+	$(PY) -m autograde.release
+
+autograde: $(STAMP)
+	$(PY) -m autograde.grade_submissions
+	$(PY) -m autograde.export_grades
+
+feedback: $(STAMP)
+	$(PY) -m autograde.feedback
+
+grades: $(STAMP)
+	$(PY) -m autograde.export_grades --details
+
+# the source notebooks with outputs, for `pytest --nbval autograde/source/cnn1d`
+source: $(STAMP)
+	$(PY) -m autograde.build_source
+	$(PY) -m autograde.execute_source
+
+sync-given: $(STAMP)
+	$(PY) -m autograde.build_source --sync-given
+
+# nbgrader reads autograde/nbgrader_config.py from the server's working directory
+lab: $(STAMP)
+	cd autograde && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR)/notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
