@@ -50,7 +50,7 @@ class Scratch1dCNNClassifier:
     layers : list of layers, in forward order
     """
 
-    def __init__(self, conv_channels=(32, 64), filter_size=3, pool_size=2, n_hidden=128, n_classes=10,
+    def __init__(self, conv_channels=(32, 64), filter_size=3, pool_size=2, n_hidden=96, n_classes=10,
                  epochs=5, batch_size=128, optimizer="adam", lr=5e-3, initializer="he", seed=0,
                  dtype=np.float32, verbose=True, lr_decay=0.5, shift=1):
         if optimizer not in OPTIMIZERS:
