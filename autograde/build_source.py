@@ -19,7 +19,7 @@ import nbformat
 from autograde.course import REPO, Course, CourseNotebook, course_notebooks
 from autograde.given_cells import GivenCellError, is_given_cell, render_given
 from autograde.hidden_sections import HiddenTestsError, read_sections, with_hidden_section
-from autograde.solution_bodies import StubError, fill_stubs, find_stubs, reference_function
+from autograde.solution_bodies import StubError, fill_stubs, find_stubs, function_source, reference_function
 
 
 @dataclass
@@ -103,7 +103,7 @@ def _check_signatures(cell_source: str, module_name: str, here: str, report: Bui
             reference = reference_function(module_name, stub.qualname)
         except StubError:
             return  # reported when filling
-        ref_node = ast.parse(_dedented_source(reference)).body[0]
+        ref_node = ast.parse(function_source(reference)).body[0]
         mine, theirs = _params(node.args), _params(ref_node.args)
         if [name for name, _ in mine] != [name for name, _ in theirs]:
             report.errors.append(
@@ -113,13 +113,6 @@ def _check_signatures(cell_source: str, module_name: str, here: str, report: Bui
         elif mine != theirs:
             differ = [f"{a[0]}={a[1]} vs {b[1]}" for a, b in zip(mine, theirs, strict=True) if a != b]
             report.warnings.append(f"{here}: {stub.qualname} defaults differ from {module_name}: {', '.join(differ)}")
-
-
-def _dedented_source(function) -> str:
-    import inspect
-    import textwrap
-
-    return textwrap.dedent(inspect.getsource(function))
 
 
 def _find_def(tree, parts):

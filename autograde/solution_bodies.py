@@ -96,9 +96,14 @@ def _solution_modules(module_name: str) -> list:
     return order
 
 
+def function_source(function) -> str:
+    """A function's source moved to column 0 (a method's too)."""
+    return "\n".join(reindent(inspect.getsource(function), ""))
+
+
 def reference_body(function) -> list[str]:
     """The body of a function without its def line(s) and docstring, dedented to column 0."""
-    text = "\n".join(reindent(inspect.getsource(function), ""))
+    text = function_source(function)
     node = ast.parse(text).body[0]
     lines = text.split("\n")
     start = _header_end(text)  # 0-based index of the first line after the def header
