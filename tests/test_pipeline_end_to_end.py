@@ -1,0 +1,188 @@
+"""The instructor pipeline end to end, in a temporary course directory (the real autograde/ is never touched).
+
+release -> demo class (blank, reference, partial) -> autograde -> feedback -> grades, while nbval checks the
+executed source notebooks in a background thread (two cores: nbval and nbgrader overlap). Parametrized over the
+notebooks present in notebooks/. Marked slow; `make test` runs them (the marker is only for `-m "not slow"`).
+"""
+
+import subprocess
+import sys
+import threading
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from autograde.course import ASSIGNMENT, REPO, Course, course_notebooks
+from autograde.demo_class.make_submissions import make_demo_class
+from autograde.export_grades import CSV_COLUMNS, csv_rows, read_scores, write_csv
+from autograde.feedback import make_feedback, visible_text
+from autograde.grade_submissions import grade, tree_digest
+from autograde.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
+from autograde.release import release
+from autograde.release_checks import hidden_test_lines, release_differences, solution_only_lines
+from autograde.solution_bodies import BEGIN_SOLUTION, END_SOLUTION
+
+pytestmark = pytest.mark.slow
+
+PRESENT = course_notebooks()
+IDS = [item.name for item in PRESENT]
+
+# What the partial student (autograde/demo_class/partial_bugs.py) loses, per grade cell: every grade cell is all or
+# nothing, so a failed cell scores 0 and every cell not listed here scores full points.
+PARTIAL_LOST = {
+    "01_simple_conv1d": {"test_forward_values": 2},  # forward forgets the bias
+    # output_size forgets the stride; the not-integer cell's hidden part first checks output_size(12, 4, 1, 2) == 6
+    "02_output_size": {"test_output_size_stride": 2, "test_output_size_not_integer": 1},
+    "03_toy_check": {"test_toy_dX": 2, "test_gradient_check": 2},  # dX without flipping the filter
+    # dB summed over the wrong axis; the optimizer cell then updates B with a dB of the wrong shape
+    "04_conv1d_channels": {"test_backward_dB": 1, "test_optimizer": 1},
+    # output_size pads one side only: Conv1d's output length and everything after it are wrong; only the
+    # invalid-padding errors still pass
+    "05_padding": {"test_output_size": 1, "test_forward_shape": 1, "test_forward_values": 2, "test_same": 1,
+                   "test_backward_dX": 2, "test_backward_dW": 1, "test_backward_dB": 1},
+    "06_minibatch": {"test_batch_backward_dB": 1},  # dB is a mean, not a sum
+    "07_stride": {"test_stride_backward_dX": 2, "test_combined_backward": 1},  # backward ignores the stride
+    # predict returns probabilities: 1 point. Not shuffling costs nothing: no test looks at the batch order
+    "08_mnist_classifier": {"test_predict": 1},
+}
+
+
+def run(*args, cwd=REPO):
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pipeline")
+    (root / "data").symlink_to(REPO / "data")  # notebook 8 looks for data/mnist.npz in the parent folders
+    return root
+
+
+@pytest.fixture(scope="module")
+def nbval_job(workspace):
+    """Build and execute a separate source, then `pytest --nbval` on it, in a thread started before grading."""
+    course = Course(workspace / "nbval")
+    result = {}
+
+    def job():
+        for name, args in [("build", ["-m", "autograde.build_source", "--course-dir", str(course.root)]),
+                           ("execute", ["-m", "autograde.execute_source", "--course-dir", str(course.root)]),
+                           ("nbval", ["-m", "pytest", "--nbval", str(course.source_dir), "-q", "-p", "no:cacheprovider",
+                                      "-o", "addopts=", "--rootdir", str(course.root)])]:
+            result[name] = run(*args)
+            if result[name].returncode != 0:
+                break
+
+    thread = threading.Thread(target=job, daemon=True)
+    thread.start()
+    return SimpleNamespace(thread=thread, result=result)
+
+
+@pytest.fixture(scope="module")
+def graded(workspace, nbval_job):
+    course = Course(workspace / "course")
+    assert release(course), "make release failed"
+    log = make_demo_class(course)
+    assert not [line for line in log if line.startswith("warning")], log
+    before = tree_digest(course.submitted_dir)
+    assert grade(course, force=True) == 0
+    after = tree_digest(course.submitted_dir)
+    assert make_feedback(course)
+    return SimpleNamespace(course=course, scores=read_scores(course), submitted_before=before, submitted_after=after)
+
+
+def points(scores, student, notebook):
+    return {t.grade_id: (t.score, t.points) for t in scores[student][notebook]}
+
+
+@pytest.mark.parametrize("item", PRESENT, ids=IDS)
+def test_release_equals_the_student_notebook(graded, item):
+    # Cell types, sources and nbgrader metadata must be equal. Ignored: outputs and execution counts (the release
+    # clears them), cell ids, nbgrader's checksum/cell_type entries and LockCells' deletable/editable flags.
+    released = nbformat.read(graded.course.release_dir / item.filename, as_version=4)
+    student = nbformat.read(item.student_path, as_version=4)
+    assert release_differences(student, released, item.filename) == []
+
+
+@pytest.mark.parametrize("item", PRESENT, ids=IDS)
+def test_release_has_no_solution_and_no_hidden_tests(graded, item):
+    path = graded.course.release_dir / item.filename
+    raw = path.read_text(encoding="utf-8")
+    sources = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    for marker in (BEGIN_HIDDEN, END_HIDDEN, BEGIN_SOLUTION, END_SOLUTION):
+        assert marker not in raw
+    hidden = hidden_test_lines(item)
+    solution = solution_only_lines(item, graded.course.source_dir / item.filename)
+    assert hidden and solution, "nothing distinctive to look for: the check would pass vacuously"
+    assert [line for line in hidden + solution if line in sources or line in raw] == []
+
+
+@pytest.mark.parametrize("item", PRESENT, ids=IDS)
+def test_reference_scores_full_marks(graded, item):
+    got = points(graded.scores, "reference", item.name)
+    assert got and all(score == maximum for score, maximum in got.values()), got
+
+
+@pytest.mark.parametrize("item", PRESENT, ids=IDS)
+def test_blank_release_scores_zero_on_every_test(graded, item):
+    got = points(graded.scores, "blank", item.name)
+    assert got and all(score == 0 for score, _ in got.values()), got
+
+
+@pytest.mark.parametrize("item", PRESENT, ids=IDS)
+def test_partial_scores_what_its_bugs_deserve(graded, item):
+    lost = PARTIAL_LOST[item.name]
+    got = points(graded.scores, "partial", item.name)
+    assert set(lost) <= set(got), f"unknown grade cells in PARTIAL_LOST: {set(lost) - set(got)}"
+    expected = {grade_id: (0.0 if grade_id in lost else maximum, maximum) for grade_id, (_, maximum) in got.items()}
+    assert got == expected
+    assert {grade_id: maximum for grade_id, (_, maximum) in got.items() if grade_id in lost} == lost
+
+
+@pytest.mark.parametrize("student", ["blank", "partial", "reference"])
+def test_feedback_shows_points_and_messages_but_no_hidden_code(graded, student):
+    for item in PRESENT:
+        page = graded.course.feedback_dir / student / ASSIGNMENT / f"{item.name}.html"
+        text = visible_text(page.read_text(encoding="utf-8"))
+        assert BEGIN_HIDDEN not in text and END_HIDDEN not in text
+        assert [line for line in hidden_test_lines(item) if line in text] == []
+        assert "Score:" in text
+    if student == "partial" and "01_simple_conv1d" in IDS:
+        text = visible_text((graded.course.feedback_dir / student / ASSIGNMENT / "01_simple_conv1d.html").read_text())
+        assert "AssertionError: forward(x) differs" in text  # the message of the failing test reaches the student
+
+
+def test_autograde_never_writes_submissions_and_backs_up_the_gradebook(graded):
+    assert graded.submitted_after == graded.submitted_before
+    assert list(graded.course.gradebook_backups.glob("gradebook-*.db"))
+
+
+def test_malformed_submission_is_skipped_and_the_gradebook_kept(graded, capsys):
+    broken = graded.course.submission_dir("broken")
+    broken.mkdir(parents=True)
+    (broken / PRESENT[0].filename).write_text('{"cells": [')
+    scores_before = read_scores(graded.course)
+    assert grade(graded.course, ["broken"]) == 1
+    assert "broken: SKIPPED, malformed submission: " + PRESENT[0].filename in capsys.readouterr().err
+    assert (broken / PRESENT[0].filename).read_text() == '{"cells": ['
+    assert read_scores(graded.course) == scores_before
+
+
+def test_grades_csv_has_a_row_per_student_and_notebook(graded, tmp_path):
+    rows = csv_rows(graded.scores)
+    write_csv(rows, tmp_path / "grades.csv")
+    header = (tmp_path / "grades.csv").read_text().splitlines()[0]
+    assert header == ",".join(CSV_COLUMNS)
+    assert len(rows) == 3 * len(PRESENT)
+    total = sum(float(row["score"]) for row in rows if row["student"] == "partial")
+    maximum = sum(float(row["max_score"]) for row in rows if row["student"] == "partial")
+    assert total == maximum - sum(sum(PARTIAL_LOST[item.name].values()) for item in PRESENT)
+
+
+def test_nbval_on_the_executed_source(nbval_job, graded):
+    nbval_job.thread.join(timeout=900)
+    assert not nbval_job.thread.is_alive(), "nbval did not finish in 15 minutes"
+    for name, result in nbval_job.result.items():
+        assert result.returncode == 0, f"{name} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    assert set(nbval_job.result) == {"build", "execute", "nbval"}
