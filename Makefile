@@ -55,9 +55,10 @@ source: $(STAMP)
 sync-given: $(STAMP)
 	$(PY) -m autograde.build_source --sync-given
 
-# nbgrader reads autograde/nbgrader_config.py from the server's working directory
+# opens notebooks/; the server root is the repo because the formgrader needs the course dir (autograde/) inside it,
+# and nbgrader reads autograde/nbgrader_config.py from the working directory
 lab: $(STAMP)
-	cd autograde && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR)/notebooks
+	cd autograde && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -7,7 +7,7 @@ grades.csv has one row per student and notebook (long format, easy to pivot):
 failed_tests lists the grade cells (grade_id) that scored less than their points, separated by spaces.
 
 The table: one row per student, one column per problem (score/points), then the total; --details adds, per student,
-the grade cells that lost points.
+the grade cells that lost points ("every test 0" when a notebook scored nothing).
 """
 
 import argparse
@@ -102,7 +102,9 @@ def score_table(scores, details: bool = False) -> str:
             for name in notebooks:
                 tests = per_notebook.get(name, [])
                 lost = [f"{t.grade_id} {t.score:g}/{t.points:g}" for t in tests if t.score < t.points]
-                if lost:
+                if lost and all(t.score == 0 for t in tests):
+                    lines.append(f"{'':<{width}}    {name}: every test 0 ({len(tests)} grade cells)")
+                elif lost:
                     lines.append(f"{'':<{width}}    {name}: " + ", ".join(lost))
     return "\n".join(lines)
 
