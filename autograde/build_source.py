@@ -18,7 +18,7 @@ import nbformat
 
 from autograde.course import REPO, Course, CourseNotebook, course_notebooks
 from autograde.given_cells import GivenCellError, is_given_cell, render_given
-from autograde.hidden_sections import HiddenTestsError, read_sections, with_hidden_section
+from autograde.hidden_sections import HiddenTestsError, ends_with_expression, read_sections, with_hidden_section
 from autograde.solution_bodies import StubError, fill_stubs, find_stubs, function_source, reference_function
 
 
@@ -76,6 +76,9 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
             if sections and meta.get("grade_id") in sections:
                 cell.source = with_hidden_section(cell.source, sections[meta["grade_id"]])
                 report.hidden.append(meta["grade_id"])
+                if ends_with_expression(sections[meta["grade_id"]]):
+                    report.warnings.append(f"{here}: its hidden section ends with an expression, whose value "
+                                           "Jupyter would display (assign it, e.g. `_ = ...`)")
     for grade_id in sections or {}:
         if grade_id not in grade_ids:
             report.errors.append(f"{where}: hidden section '# %% {grade_id}' names no grade cell of the notebook")

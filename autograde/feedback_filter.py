@@ -2,8 +2,9 @@
 
 nbgrader's feedback shows every grade cell as autograded, hidden tests included (tracker #917, #1363), and the
 IPython traceback of a failing hidden test quotes its code. In each grade cell this removes the hidden region
-(one comment line says it ran) and shortens an error to `ErrorName: message`, the message the test wrote for the
-student. Points and pass/fail come from the gradebook and stay as nbgrader renders them.
+(one comment line says it ran), drops the value the hidden code's last line displayed, and shortens an error to
+`ErrorName: message`, the message the test wrote for the student. Points and pass/fail come from the gradebook
+and stay as nbgrader renders them.
 """
 
 import re
@@ -24,7 +25,9 @@ class HideHiddenTests(Preprocessor):
         if cell.cell_type != "code" or BEGIN_HIDDEN not in cell.source:
             return cell, resources
         cell.source = without_hidden_sections(cell.source, note=HIDDEN_NOTE)
-        for output in cell.get("outputs", []):
+        # the cell's displayed value comes from its last line, which is hidden code: it may show expected values
+        cell.outputs = [output for output in cell.get("outputs", []) if output.output_type != "execute_result"]
+        for output in cell.outputs:
             if output.output_type == "error":
                 message = ANSI.sub("", f"{output.ename}: {output.evalue}")
                 output.traceback = [message]

@@ -5,6 +5,7 @@ stores it in the gradebook, strips it from the release and puts it back at autog
 `# %%` line (module docstring, ruff directives) belongs to no cell.
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -39,6 +40,19 @@ def read_sections(path: Path) -> dict[str, str]:
             raise HiddenTestsError(f"{path.name}: section '# %% {grade_id}' is empty")
         result[grade_id] = code
     return result
+
+
+def ends_with_expression(code: str) -> bool:
+    """True if the code's last statement is an expression other than print(...): if its value is not None,
+    Jupyter displays it under the grade cell (an object repr changes every run and breaks nbval)."""
+    try:
+        body = ast.parse(code).body
+    except SyntaxError:
+        return False
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    value = body[-1].value
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print")
 
 
 def with_hidden_section(source: str, code: str) -> str:

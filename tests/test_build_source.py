@@ -111,6 +111,13 @@ def test_stub_outside_a_solution_cell_and_renamed_parameter_are_errors():
     assert f"{WHERE}, cell 2 (solution_double): double takes (y) in the notebook but (x) in {MODULE}" in report.errors
 
 
+def test_hidden_section_ending_in_an_expression_is_a_warning():
+    _, report = build_source.assemble(pilot(), WHERE, MODULE, dict(SECTIONS, test_double="Scaler(1).apply(0)"))
+    assert report.errors == []
+    assert report.warnings == [f"{WHERE}, cell 4 (test_double): its hidden section ends with an expression, whose "
+                               "value Jupyter would display (assign it, e.g. `_ = ...`)"]
+
+
 def test_different_default_is_only_a_warning():
     notebook = pilot()
     notebook.cells[3].source = notebook.cells[3].source.replace("offset=0.0", "offset=1.0")

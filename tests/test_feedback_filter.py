@@ -13,7 +13,8 @@ def graded_cell():
     error = new_output("error", ename="AssertionError", evalue="forward differs on random shapes",
                        traceback=["\x1b[31m----\x1b[39m", "Cell In[5], line 3\n----> 3 assert forward_secret(seed)",
                                   "\x1b[31mAssertionError\x1b[39m: forward differs on random shapes"])
-    return new_code_cell(source, outputs=[error], metadata={"nbgrader": {"grade": True, "grade_id": "test_a"}})
+    shown = new_output("execute_result", data={"text/plain": "array([35., 50.])  # expected_secret"})
+    return new_code_cell(source, outputs=[shown, error], metadata={"nbgrader": {"grade": True, "grade_id": "test_a"}})
 
 
 def test_hidden_code_and_traceback_are_removed_message_kept():
@@ -22,7 +23,8 @@ def test_hidden_code_and_traceback_are_removed_message_kept():
     cell = notebook.cells[0]
     assert cell.source == f"check_array('a', a, [35, 50])\n{HIDDEN_NOTE}"
     assert cell.outputs[0].traceback == ["AssertionError: forward differs on random shapes"]
-    assert "forward_secret" not in str(cell)
+    assert len(cell.outputs) == 1  # the value the hidden code's last line displayed is gone
+    assert "secret" not in str(cell)
     assert notebook.cells[1].source == "print('free cell')"
 
 
