@@ -33,6 +33,9 @@ c.Execute.interrupt_on_timeout = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
+# Students are whoever has a folder in submitted/: autograde adds them to the gradebook.
+c.Autograde.create_student = True
+
 # A student deleting a grade cell must not lose its points silently: nbgrader puts it back and runs it.
 c.OverwriteCells.add_missing_cells = True
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from autograde import build_source
 from autograde.course import ASSIGNMENT, Course, course_notebooks
+from autograde.grade_submissions import backup_gradebook
 from autograde.nbgrader_run import NbgraderError, run_nbgrader
 from autograde.release_checks import check_release
 
@@ -22,6 +23,8 @@ def release(course: Course) -> bool:
     if not build_source.build(course):
         print("release: the source did not build; nothing released", file=sys.stderr)
         return False
+    if course.gradebook.is_file():  # a release rewrites the assignment's cells and hidden tests in the gradebook
+        print(f"gradebook backed up to {backup_gradebook(course)}")
     # generate_assignment removes notebooks/cells a previous build had; --force replaces the old release
     try:
         run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)

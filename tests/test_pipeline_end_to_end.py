@@ -132,6 +132,7 @@ def test_blank_release_scores_zero_on_every_test(graded, item):
 
 @pytest.mark.parametrize("item", PRESENT, ids=IDS)
 def test_partial_scores_what_its_bugs_deserve(graded, item):
+    assert item.name in PARTIAL_LOST, f"add {item.name} to PARTIAL_LOST: the points the partial student loses there"
     lost = PARTIAL_LOST[item.name]
     got = points(graded.scores, "partial", item.name)
     assert set(lost) <= set(got), f"unknown grade cells in PARTIAL_LOST: {set(lost) - set(got)}"
