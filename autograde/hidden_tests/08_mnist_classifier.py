@@ -167,8 +167,8 @@ for bad, n_classes in [(12, 10), (-3, 10), (4, 4), (10, 10)]:
     else:
         raise AssertionError(f"fit with a label {bad} (n_classes={n_classes}) did not raise ValueError")
 y = rng.integers(0, 4, 30)  # valid labels with n_classes=4 must still work
-Scratch1dCNNClassifier(conv_channels=(2,), n_hidden=8, n_classes=4, epochs=1, verbose=False, lr_decay=1.0,
-                       shift=0).fit(X, y)
+_ = Scratch1dCNNClassifier(conv_channels=(2,), n_hidden=8, n_classes=4, epochs=1, verbose=False, lr_decay=1.0,
+                           shift=0).fit(X, y)
 
 # %% test_learns
 import time as _time
