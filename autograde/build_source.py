@@ -10,6 +10,7 @@ The format is docs/notebook-format.md. Every error names the notebook, the cell 
 import argparse
 import ast
 import copy
+import importlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import nbformat
 from autograde.course import REPO, Course, CourseNotebook, course_notebooks
 from autograde.given_cells import GivenCellError, is_given_cell, render_given
 from autograde.hidden_sections import HiddenTestsError, ends_with_expression, read_sections, with_hidden_section
+from autograde.probe import KERNEL_HELPER
 from autograde.solution_bodies import StubError, fill_stubs, find_stubs, function_source, reference_function
 
 
@@ -42,8 +44,10 @@ def cell_label(index: int, cell) -> str:
     return f"cell {index}" + (f" ({grade_id})" if grade_id else "")
 
 
-def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | None, repo: Path = REPO):
-    """The source notebook for one student notebook, and a report. `where` is 'NN_slug.ipynb, problem N'."""
+def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | None, repo: Path = REPO,
+             judges: str | None = None):
+    """The source notebook for one student notebook, and a report. `where` is 'NN_slug.ipynb, problem N'.
+    `judges` names the autograde/judges module that must have a function per hidden section (None: not checked)."""
     report = BuildReport()
     source = copy.deepcopy(notebook)
     grade_ids = set()
@@ -74,7 +78,9 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
         if meta.get("grade"):
             grade_ids.add(meta.get("grade_id"))
             if sections and meta.get("grade_id") in sections:
-                cell.source = with_hidden_section(cell.source, sections[meta["grade_id"]])
+                # the kernel half of every hidden test needs _probe: defined once, before the first one runs
+                helper = "" if report.hidden else KERNEL_HELPER + "\n\n\n"
+                cell.source = with_hidden_section(cell.source, helper + sections[meta["grade_id"]])
                 report.hidden.append(meta["grade_id"])
                 if ends_with_expression(sections[meta["grade_id"]]):
                     report.warnings.append(f"{here}: its hidden section ends with an expression, whose value "
@@ -82,12 +88,24 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
     for grade_id in sections or {}:
         if grade_id not in grade_ids:
             report.errors.append(f"{where}: hidden section '# %% {grade_id}' names no grade cell of the notebook")
+    if judges:
+        report.errors += _missing_judges(judges, sections or {}, where)
     for grade_id in sorted(grade_ids - set(sections or {})):
         report.warnings.append(f"{where}: grade cell {grade_id} has no hidden section (visible test only)")
     for index, cell in enumerate(source.cells):
         if cell.cell_type == "code" and find_stubs_safely(cell.source):
             report.errors.append(f"{where}, {cell_label(index, cell)}: stub left unfilled in the source")
     return source, report
+
+
+def _missing_judges(notebook: str, sections: dict, where: str) -> list[str]:
+    """Every hidden section needs its judge (autograde/judges/NN_slug.py, a function named like the grade cell)."""
+    try:
+        module = importlib.import_module(f"autograde.judges.{notebook}")
+    except ImportError as error:
+        return [f"{where}: no judge module autograde/judges/{notebook}.py ({error})"] if sections else []
+    return [f"{where}: autograde/judges/{notebook}.py has no function {grade_id}"
+            for grade_id in sections if not callable(getattr(module, grade_id, None))]
 
 
 def find_stubs_safely(source: str) -> list:
@@ -161,7 +179,7 @@ def build_one(item: CourseNotebook):
         report = BuildReport(errors=[str(error)])
         return notebook, None, report
     sections = load_sections(item, where, errors)
-    source, report = assemble(notebook, where, module_name, sections)
+    source, report = assemble(notebook, where, module_name, sections, judges=item.name)
     report.errors[:0] = errors
     return notebook, source, report
 

@@ -33,6 +33,20 @@ c.Execute.interrupt_on_timeout = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
+# Autograde runs each notebook in a sandbox (autograde/sandbox_execute.py), then judges the hidden tests outside it
+# (autograde/judge.py: the kernel only reports results, the grader compares them with its own oracle). The rest is
+# nbgrader's own list after its Execute step.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "autograde.judge.JudgeHiddenTests",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Students are whoever has a folder in submitted/: autograde adds them to the gradebook.
 c.Autograde.create_student = True
 

@@ -1,0 +1,58 @@
+"""Judges of notebook 03_toy_check (the grader's half; cases: autograde/hidden_tests/03_toy_check.py).
+
+The oracle is the definition written out with loops, independent of solutions/.
+"""
+
+import numpy as np
+
+from autograde.judge import expect_close, named, value
+
+
+def _forward(x, w, b):
+    F, n_out = len(w), len(x) - len(w) + 1
+    return np.array([sum(x[i + s] * w[s] for s in range(F)) + b[0] for i in range(n_out)])
+
+
+def _dW(x, w, dA):
+    return np.array([sum(dA[i] * x[i + s] for i in range(len(dA))) for s in range(len(w))])
+
+
+def _dX(x, w, dA):
+    dX = np.zeros(len(x))
+    for i in range(len(dA)):
+        for s in range(len(w)):
+            dX[i + s] += dA[i] * w[s]
+    return dX
+
+
+def _what(name, x, w):
+    return f'toy_check(x, w, b, dA)["{name}"] with F={len(w)}, N_in={len(x)}'
+
+
+def test_toy_a(key, got, *, x, w, b, dA):
+    expect_close(_what("a", x, w), value(got, 'toy_check(...)["a"]'), _forward(x, w, b),
+                 "toy_check must compute with its arguments / toy_check は引数の配列で計算します")
+
+
+def test_toy_dB(key, got, *, x, w, b, dA):
+    expect_close(_what("dB", x, w), value(got, 'toy_check(...)["dB"]'), [dA.sum()],
+                 "dB = sum of dA over positions / dB は dA の総和")
+
+
+def test_toy_dW(key, got, *, x, w, b, dA):
+    expect_close(_what("dW", x, w), value(got, 'toy_check(...)["dW"]'), _dW(x, w, dA),
+                 "dW[s] = sum_i dA[i] x[i+s]")
+
+
+def test_toy_dX(key, got, *, x, w, b, dA):
+    expect_close(_what("dX", x, w), value(got, 'toy_check(...)["dX"]'), _dX(x, w, dA),
+                 "dX[j] = sum_s dA[j-s] w[s] (each output position sends dA back to the F inputs it read)")
+
+
+def test_gradient_check(key, got, *, x, w, b, dA):
+    results = named(got, "SimpleConv1d", ["forward", "dX", "dW", "dB"])
+    where = f"SimpleConv1d with F={len(w)}, N_in={len(x)}"
+    expect_close(f"{where}: forward", results["forward"], _forward(x, w, b))
+    expect_close(f"{where}: dX", results["dX"], _dX(x, w, dA))
+    expect_close(f"{where}: dW", results["dW"], _dW(x, w, dA))
+    expect_close(f"{where}: dB", results["dB"].reshape(-1), [dA.sum()])
