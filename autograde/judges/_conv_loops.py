@@ -1,0 +1,73 @@
+"""Loop oracles shared by the judges of notebooks 05-07 (padding, mini-batch, stride): one definition, three judges.
+
+Written from the formulas with explicit loops, independent of solutions/:
+    A[..., o, i] = sum(Xp[..., :, i*S : i*S + F] * W[o]) + B[o],  Xp = X with P zeros on each side,
+    N_out = (N_in + 2P - F) // S + 1.
+X is one sample (C_in, N_in) or a batch (batch, C_in, N_in); the results keep that layout.
+"""
+
+import numbers
+
+import numpy as np
+
+from autograde.judge import expect_raises, value
+
+
+def is_int(number, minimum: int) -> bool:
+    """An integer (bool excluded) >= minimum: what Conv1d and output_size accept for padding and stride."""
+    return isinstance(number, numbers.Integral) and not isinstance(number, bool) and number >= minimum
+
+
+def n_out(n_in: int, F: int, P: int = 0, S: int = 1) -> int:
+    return (n_in + 2 * P - F) // S + 1
+
+
+def pad(X, P: int) -> np.ndarray:
+    """X with P zeros at both ends of its last axis."""
+    X = np.asarray(X, dtype=np.float64)
+    Xp = np.zeros(X.shape[:-1] + (X.shape[-1] + 2 * P,))
+    Xp[..., P : P + X.shape[-1]] = X
+    return Xp
+
+
+def forward(X, W, B, P: int = 0, S: int = 1) -> np.ndarray:
+    Xp = pad(X, P)
+    c_out, _, F = W.shape
+    length = n_out(X.shape[-1], F, P, S)
+    A = np.zeros(X.shape[:-2] + (c_out, length))
+    for sample in np.ndindex(X.shape[:-2]):  # one () for a single sample
+        for o in range(c_out):
+            for i in range(length):
+                A[sample + (o, i)] = np.sum(Xp[sample][:, i * S : i * S + F] * W[o]) + B[o]
+    return A
+
+
+def backward(X, W, dA, P: int = 0, S: int = 1) -> dict[str, np.ndarray]:
+    """dX (shaped like X), dW (summed over samples and positions), dB, for the upstream gradient dA."""
+    Xp = pad(X, P)
+    c_out, _, F = W.shape
+    dXp, dW = np.zeros_like(Xp), np.zeros(W.shape)
+    for sample in np.ndindex(X.shape[:-2]):
+        for o in range(c_out):
+            for i in range(dA.shape[-1]):
+                dXp[sample][:, i * S : i * S + F] += dA[sample + (o, i)] * W[o]
+                dW[o] += dA[sample + (o, i)] * Xp[sample][:, i * S : i * S + F]
+    dB = dA.reshape(-1, c_out, dA.shape[-1]).sum(axis=(0, 2))
+    return {"dX": dXp[..., P : P + X.shape[-1]], "dW": dW, "dB": dB}
+
+
+def check_output_size(got, *, n_in, F, P, S, hint: str):
+    """output_size(n_in, F, padding=P, stride=S): the formula's integer, or ValueError for a stride < 1 or a
+    filter longer than the padded input."""
+    call = f"output_size({n_in}, {F}, padding={P}, stride={S})"
+    if not is_int(S, 1):
+        expect_raises(call, got, ValueError, "The stride must be an integer >= 1. / ストライドは 1 以上の整数です。")
+        return
+    if F > n_in + 2 * P:
+        expect_raises(call, got, ValueError, f"F > N_in + 2P / フィルタ（{F}）がパディング後の入力 "
+                      f"{n_in} + 2*{P} = {n_in + 2 * P} より長いです。")
+        return
+    result, want = value(got, call), n_out(n_in, F, P, S)
+    if result.shape != () or result != want:
+        shown = f"{result.item():g}" if result.shape == () else f"an array of shape {result.shape}"
+        raise AssertionError(f"{call} returned {shown}, expected {want}\n{hint}")
