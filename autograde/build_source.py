@@ -78,8 +78,9 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
         if meta.get("grade"):
             grade_ids.add(meta.get("grade_id"))
             if sections and meta.get("grade_id") in sections:
-                # the kernel half of every hidden test needs _probe: defined once, before the first one runs
-                helper = "" if report.hidden else KERNEL_HELPER + "\n\n\n"
+                # the kernel half of every hidden test needs _probe: defined in each section, since a visible test
+                # that fails stops its cell before the hidden part, and the later cells would lose their points too
+                helper = KERNEL_HELPER + "\n\n\n"
                 cell.source = with_hidden_section(cell.source, helper + sections[meta["grade_id"]])
                 report.hidden.append(meta["grade_id"])
                 if ends_with_expression(sections[meta["grade_id"]]):

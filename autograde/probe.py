@@ -21,8 +21,9 @@ A hidden section (autograde/hidden_tests/NN_slug.py, `# %% grade_id`) therefore 
 and the judge (autograde/judges/NN_slug.py) has `def test_forward_values(key, got, *, X, W, B)`.
 `run` may return an array-like or a dict of array-likes (several named results per case).
 
-KERNEL_HELPER defines `_probe` in the kernel; the build puts it at the top of the hidden section of each
-notebook's first grade cell. It never raises: whatever happens becomes a result the judge rejects.
+KERNEL_HELPER defines `_probe` in the kernel; the build puts it at the top of every hidden section (a cell whose
+visible test fails never reaches its hidden part, and the next cells still need `_probe`). It never raises:
+whatever happens becomes a result the judge rejects.
 """
 
 import base64

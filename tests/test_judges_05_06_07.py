@@ -14,9 +14,10 @@ import pytest
 import solutions
 import solutions.p2_output_size
 import solutions.p4_conv1d
-from autograde.course import HIDDEN_TESTS_DIR
+from autograde.build_source import build_one
+from autograde.course import HIDDEN_TESTS_DIR, course_notebooks
 from autograde.demo_class.partial_bugs import BUGS
-from autograde.hidden_sections import ends_with_expression, read_sections
+from autograde.hidden_sections import BEGIN_HIDDEN, END_HIDDEN, ends_with_expression, read_sections
 from autograde.judge import simulate
 from autograde.probe import KERNEL_HELPER
 
@@ -156,3 +157,19 @@ def test_probe_results_are_only_numbers():
         return np.zeros(()).view(AlwaysEqual)
 
     assert failing("05_padding", student(output_size=forged_output_size)) == {"test_output_size"}
+
+
+def test_each_hidden_region_runs_on_its_own():
+    """A visible test that fails stops its cell before the hidden part: the next cells' hidden parts must still
+    define `_probe` themselves (they run in a kernel where no earlier hidden part did)."""
+    (item,) = [item for item in course_notebooks() if item.name == "05_padding"]
+    _, source, report = build_one(item)
+    assert not report.errors, report.errors
+    regions = [cell.source.split(BEGIN_HIDDEN, 1)[1].split(END_HIDDEN, 1)[0]
+               for cell in source.cells if BEGIN_HIDDEN in cell.source]
+    assert len(regions) == len(report.hidden) == 8
+    displayed = []
+    for region in regions:
+        with mock.patch("IPython.display.display", lambda data, raw=False: displayed.append(data)):
+            exec(compile(region, "<hidden region>", "exec"), student())  # noqa: S102 - no _probe defined before
+    assert len(displayed) == len(regions)
