@@ -13,7 +13,8 @@ sys.path.insert(0, str(HERE.parent))  # so nbgrader can import autograde.feedbac
 
 c.CourseDirectory.course_id = "cnn1d-scratch"
 c.CourseDirectory.root = str(ROOT)
-c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'gradebook.db'}"
+# $CNN1D_GRADEBOOK: a parallel autograde gives each worker its own copy (autograde/grade_submissions.py)
+c.CourseDirectory.db_url = f"sqlite:///{Path(os.environ.get('CNN1D_GRADEBOOK', ROOT / 'gradebook.db')).resolve()}"
 # One assignment, eight notebooks (source/cnn1d/01_simple_conv1d.ipynb ... 08_mnist_classifier.ipynb), each graded
 # on its own. Nothing but the notebooks goes into source/cnn1d, so nothing else is released or copied at autograde.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]

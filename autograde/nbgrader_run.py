@@ -12,9 +12,10 @@ class NbgraderError(RuntimeError):
     pass
 
 
-def run_nbgrader(course: Course, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def run_nbgrader(course: Course, *args: str, check: bool = True,
+                 extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`nbgrader <args>` with cwd = the config's folder and the course root in the environment; output echoed."""
-    env = dict(os.environ, **{COURSE_ROOT_ENV: str(course.root)})
+    env = dict(os.environ, **{COURSE_ROOT_ENV: str(course.root)}, **(extra_env or {}))
     # nbgrader starts `alembic` (gradebook migrations) by name: the venv's bin must be on PATH
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("OPENBLAS_NUM_THREADS", "1")  # predictable timing on shared cores, as in the Makefile
