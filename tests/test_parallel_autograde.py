@@ -1,0 +1,118 @@
+"""Parallel autograde (workers with their own gradebook copies, merged by the parent) gives the serial scores.
+
+A small class in a temporary course: the demo class (blank, partial, reference) on two notebooks, so that it runs
+in a few minutes. Graded once with --workers 1 (nbgrader writes the gradebook itself) and once with --workers 2
+(per-worker copies, merged one student at a time); then regraded, and regraded with one nbgrader call failing and
+one worker breaking.
+"""
+
+import shutil
+import sqlite3
+import subprocess
+from types import SimpleNamespace
+
+import pytest
+
+from autograde import build_source, grade_submissions
+from autograde.course import ASSIGNMENT, Course, course_notebooks
+from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
+from autograde.grade_submissions import SUBMISSION_TABLES, grade, integrity_problems, student_scores
+from autograde.nbgrader_run import run_nbgrader
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOKS_WANTED = 2
+
+
+def release_some_notebooks(course: Course, how_many: int) -> list[str]:
+    """Release the first notebooks that build (a cheap class: missing notebooks are simply not in the assignment)."""
+    chosen = [item.name for item in course_notebooks() if build_source.build(course, check_only=True, only=[item.name])]
+    chosen = chosen[:how_many]
+    assert chosen, "no notebook builds: nothing to grade"
+    assert build_source.build(course, only=chosen)
+    run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    return chosen
+
+
+def row_counts(course: Course) -> dict[str, int]:
+    with sqlite3.connect(course.gradebook) as connection:
+        counts = {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                  for table in (*SUBMISSION_TABLES, "student")}
+    connection.close()
+    return counts
+
+
+def class_scores(course: Course) -> dict[str, dict]:
+    return {student: student_scores(course.gradebook, student) for student in DEMO_STUDENTS}
+
+
+@pytest.fixture(scope="module")
+def courses(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("parallel")
+    (workspace / "data").symlink_to(Course().root.parent / "data")
+    serial = Course(workspace / "serial")
+    notebooks = release_some_notebooks(serial, NOTEBOOKS_WANTED)
+    log = make_demo_class(serial)
+    assert not [line for line in log if line.startswith("warning") and any(name in line for name in notebooks)]
+    parallel = Course(workspace / "parallel")
+    shutil.copytree(serial.root, parallel.root)  # the same release and submissions, nothing graded yet
+    assert grade(serial, force=True, workers=1) == 0
+    assert grade(parallel, force=True, workers=2) == 0
+    return SimpleNamespace(serial=serial, parallel=parallel, notebooks=notebooks)
+
+
+def test_parallel_scores_equal_serial_scores(courses):
+    serial, parallel = class_scores(courses.serial), class_scores(courses.parallel)
+    assert parallel == serial
+    cells = {notebook for notebook, _ in serial["reference"]}
+    assert cells == set(courses.notebooks)
+    assert all(auto == 0 for auto, *_ in serial["blank"].values())
+    assert all(auto > 0 for auto, *_ in serial["reference"].values()), "the reference must score: else vacuous"
+    assert serial["partial"] != serial["reference"]
+
+
+def test_master_is_intact_and_has_every_student(courses):
+    assert integrity_problems(courses.parallel.gradebook) == []
+    counts = row_counts(courses.parallel)
+    assert counts == row_counts(courses.serial)
+    assert counts["submitted_assignment"] == len(DEMO_STUDENTS)
+    with sqlite3.connect(courses.parallel.gradebook) as connection:
+        students = {row[0] for row in connection.execute("SELECT id FROM student")}
+    connection.close()
+    assert students == set(DEMO_STUDENTS)
+
+
+def test_regrade_replaces_rows(courses):
+    before_counts, before_scores = row_counts(courses.parallel), class_scores(courses.parallel)
+    assert grade(courses.parallel, force=True, workers=2) == 0
+    assert row_counts(courses.parallel) == before_counts
+    assert class_scores(courses.parallel) == before_scores
+    assert integrity_problems(courses.parallel.gradebook) == []
+
+
+def test_failing_student_keeps_previous_grades(courses, monkeypatch):
+    course = courses.parallel
+    before = class_scores(course)
+    # partial now submits the reference: a grading that reached the master would change partial's scores
+    for path in course.submission_dir("reference").glob("*.ipynb"):
+        shutil.copy(path, course.submission_dir("partial") / path.name)
+    real_run = grade_submissions.run_nbgrader
+
+    def flaky_run(course_, *args, **kwargs):
+        student = args[args.index("--student") + 1]
+        if student == "blank":
+            raise RuntimeError("worker broke")
+        result = real_run(course_, *args, **kwargs)  # writes the worker's gradebook copy
+        if student == "partial":
+            return subprocess.CompletedProcess(result.args, 1, result.stdout, result.stderr + "\nERROR: injected")
+        return result
+
+    monkeypatch.setattr(grade_submissions, "run_nbgrader", flaky_run)
+    assert grade(course, force=True, workers=2) == 2
+    after = class_scores(course)
+    assert after["partial"] == before["partial"] != after["reference"]
+    assert after["blank"] == before["blank"]
+    assert after["reference"] == before["reference"]
+    assert integrity_problems(course.gradebook) == []
+    assert "ERROR: injected" in (course.root / "logs" / "autograde-partial.log").read_text()
