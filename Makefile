@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export KERAS_BACKEND ?= numpy
 
-.PHONY: install test lint bench demo clean release autograde feedback grades lab source sync-given
+.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab source sync-given
 
 install: $(STAMP)
 
@@ -25,6 +25,10 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(PY) tests/bench_conv1d.py
 	$(PY) tests/bench_training.py
+
+# 30 copies of the reference submission autograded in parallel, and serially (docs/benchmarks.md)
+bench-grading: $(STAMP)
+	$(PY) tests/bench_grading.py
 
 # The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades.
 demo: $(STAMP)

@@ -18,6 +18,7 @@ the master itself.
 
 import argparse
 import hashlib
+import multiprocessing
 import os
 import queue
 import shutil
@@ -33,8 +34,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from autograde.course import ASSIGNMENT, Course
-from autograde.nbgrader_run import run_nbgrader
+from autograde.course import ASSIGNMENT, NBGRADER_CONFIG, Course
+from autograde.nbgrader_run import nbgrader_env, run_nbgrader
 from autograde.submission_check import check_submission
 
 KEEP_BACKUPS = 20
@@ -43,6 +44,10 @@ NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"
 # The per-student rows of nbgrader's gradebook (nbgrader/api.py), parents first. Everything else (assignment,
 # notebooks, cells, hidden tests) is written by the release and only read by autograde.
 SUBMISSION_TABLES = ("submitted_assignment", "submitted_notebook", "grade", "comment")
+# Imported once by the fork server the parallel workers start nbgrader from: about 4 s a student otherwise, half of
+# it jsonschema's optional rfc3987_syntax (imported by nbformat), which builds a grammar at import.
+PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.converters.autograde", "nbgrader.preprocessors", "nbclient",
+           "jupyter_client.manager", "sqlalchemy", "autograde.judge"]
 
 
 def backup_gradebook(course: Course) -> Path:
@@ -165,11 +170,47 @@ class Outcome:
 
 
 def grade_one(course: Course, student: str, force: bool, gradebook: Path, extra_env: dict[str, str]) -> Outcome:
-    """`nbgrader autograde` of one student into `gradebook` (the master, or a worker's copy)."""
+    """`nbgrader autograde` of one student into `gradebook` (the master), as a subprocess: the serial path."""
     start = time.perf_counter()
     args = ["autograde", ASSIGNMENT, "--student", student] + (["--force"] if force else [])
     result = run_nbgrader(course, *args, check=False, extra_env={**extra_env, GRADEBOOK_ENV: str(gradebook)})
     return Outcome(student, result.returncode, result.stdout + result.stderr, time.perf_counter() - start, gradebook)
+
+
+def _nbgrader_in_child(argv: list[str], env: dict[str, str], log: str) -> None:
+    """In a process forked from the fork server: `nbgrader <argv>` as `python -m nbgrader` would run it."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(NBGRADER_CONFIG.parent)  # nbgrader reads nbgrader_config.py from the working folder
+    sys.argv = ["nbgrader", *argv]
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    NbGraderApp.launch_instance(argv=argv)
+
+
+def fork_server():
+    """A multiprocessing context whose children start with nbgrader already imported."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def grade_one_forked(course: Course, student: str, force: bool, gradebook: Path, extra_env: dict[str, str],
+                     scratch: Path) -> Outcome:
+    """`nbgrader autograde` of one student into a worker's gradebook copy, in a child of the fork server."""
+    start = time.perf_counter()
+    argv = ["autograde", ASSIGNMENT, "--student", student] + (["--force"] if force else [])
+    env = nbgrader_env(course, {**extra_env, GRADEBOOK_ENV: str(gradebook)})
+    log = scratch / f"{student}.log"
+    child = fork_server().Process(target=_nbgrader_in_child, args=(argv, env, str(log)), name=f"autograde-{student}")
+    child.start()
+    child.join()
+    output = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+    return Outcome(student, child.exitcode, output, time.perf_counter() - start, gradebook)
 
 
 def sandbox_env(no_sandbox: bool) -> dict[str, str] | None:
@@ -305,7 +346,7 @@ def grade_in_parallel(course: Course, students: list[str], force: bool, env: dic
         def work(student: str) -> Outcome:
             gradebook = slots.get()
             try:
-                return grade_one(course, student, force, gradebook, env)
+                return grade_one_forked(course, student, force, gradebook, env, Path(scratch))
             finally:
                 slots.put(gradebook)
 

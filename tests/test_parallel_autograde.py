@@ -8,7 +8,6 @@ one worker breaking.
 
 import shutil
 import sqlite3
-import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -97,18 +96,17 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
     # partial now submits the reference: a grading that reached the master would change partial's scores
     for path in course.submission_dir("reference").glob("*.ipynb"):
         shutil.copy(path, course.submission_dir("partial") / path.name)
-    real_run = grade_submissions.run_nbgrader
+    real_grade_one = grade_submissions.grade_one_forked
 
-    def flaky_run(course_, *args, **kwargs):
-        student = args[args.index("--student") + 1]
+    def flaky_grade_one(course_, student, *args, **kwargs):
         if student == "blank":
             raise RuntimeError("worker broke")
-        result = real_run(course_, *args, **kwargs)  # writes the worker's gradebook copy
+        outcome = real_grade_one(course_, student, *args, **kwargs)  # writes the worker's gradebook copy
         if student == "partial":
-            return subprocess.CompletedProcess(result.args, 1, result.stdout, result.stderr + "\nERROR: injected")
-        return result
+            outcome.returncode, outcome.output = 1, outcome.output + "\nERROR: injected"
+        return outcome
 
-    monkeypatch.setattr(grade_submissions, "run_nbgrader", flaky_run)
+    monkeypatch.setattr(grade_submissions, "grade_one_forked", flaky_grade_one)
     assert grade(course, force=True, workers=2) == 2
     after = class_scores(course)
     assert after["partial"] == before["partial"] != after["reference"]

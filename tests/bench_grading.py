@@ -1,0 +1,158 @@
+"""`make bench-grading`: wall time to autograde a class of copies of the reference submission, parallel and serial.
+
+    python tests/bench_grading.py [--students 30] [--workers N] [--serial-students K] [--no-sandbox]
+
+In a temporary course: release, N copies of the demo class's reference submission, then
+1. one student graded by a single `nbgrader autograde` with timestamped log lines: where a student's time goes
+   (nbgrader start-up, then each notebook: sanitize, kernel start and execution, judging);
+2. K students serially (--workers 1, the path before parallel grading), extrapolated to N if K < N (labelled);
+3. the whole class with --workers (default: the number of CPUs).
+If some notebooks do not build yet, only the others are released and the report says which (the times are then
+not the full course's). The load average is printed with each phase: the timings mean little on a busy machine.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograde import build_source  # noqa: E402
+from autograde.course import ASSIGNMENT, Course, course_notebooks  # noqa: E402
+from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class  # noqa: E402
+from autograde.grade_submissions import GRADEBOOK_ENV, grade, sandbox_env  # noqa: E402
+from autograde.nbgrader_run import run_nbgrader  # noqa: E402
+from autograde.release import release  # noqa: E402
+
+LOG_FORMAT = "--Application.log_format=%(asctime)s.%(msecs)03d|%(message)s"
+LOG_DATE = "--Application.log_datefmt=%H:%M:%S"
+STEP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d)\|(Sanitizing|Autograding) .*/(\w+)\.ipynb$")
+END = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d)\|Setting destination file permissions")
+
+
+def load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def release_what_builds(course: Course) -> list[str]:
+    """Release the whole course; if some notebooks do not build, release the others and say so."""
+    everything = [item.name for item in course_notebooks()]
+    if release(course):
+        return everything
+    buildable = [name for name in everything if build_source.build(course, check_only=True, only=[name])]
+    print(f"\n*** only {len(buildable)} of {len(everything)} notebooks build: benchmarking {buildable}; "
+          f"NOT the full course ***\n", flush=True)
+    if not buildable or not build_source.build(course, only=buildable):
+        raise SystemExit("bench_grading: no notebook builds")
+    run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    return buildable
+
+
+def make_class(course: Course, students: int) -> list[str]:
+    make_demo_class(course)
+    reference = course.submission_dir("reference")
+    names = [f"student-{index:02d}" for index in range(1, students + 1)]
+    for name in names:
+        shutil.copytree(reference, course.submission_dir(name))
+    for demo in DEMO_STUDENTS:
+        shutil.rmtree(course.submitted_dir / demo)
+    return names
+
+
+def seconds_of_day(stamp: str) -> float:
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def profile_one_student(course: Course, student: str, env: dict[str, str]) -> None:
+    """One nbgrader call with timestamped logs: start-up, then sanitize and autograde time per notebook."""
+    started = datetime.now()
+    start_of_day = started.hour * 3600 + started.minute * 60 + started.second + started.microsecond / 1e6
+    tick = time.perf_counter()
+    result = run_nbgrader(course, "autograde", ASSIGNMENT, "--student", student, "--force", LOG_FORMAT, LOG_DATE,
+                          check=False, extra_env={**env, GRADEBOOK_ENV: str(course.gradebook)})
+    total = time.perf_counter() - tick
+    events = []
+    for line in (result.stdout + result.stderr).splitlines():
+        if match := STEP.match(line):
+            events.append((seconds_of_day(match[1]), match[2], match[3]))
+        elif match := END.match(line):
+            events.append((seconds_of_day(match[1]), "end", ""))
+    if result.returncode or not events:
+        print(f"profile: nbgrader exit {result.returncode}; no timings", file=sys.stderr)
+        return
+    print(f"\nprofile of one student ({student}), one `nbgrader autograde` process: {total:.1f} s wall")
+    startup = events[0][0] - start_of_day
+    print(f"  start-up (Python, imports, config, gradebook) until the first notebook: {startup:.1f} s")
+    per_notebook = {}
+    for (when, step, name), (after, _, _) in zip(events, events[1:], strict=False):
+        per_notebook.setdefault(name, {})[step] = after - when
+    for name, steps in per_notebook.items():
+        print(f"  {name:24s} sanitize {steps.get('Sanitizing', 0):5.1f} s   "
+              f"autograde (kernel start, run, judge) {steps.get('Autograding', 0):6.1f} s")
+    print(f"  after the last notebook: {start_of_day + total - events[-1][0]:.1f} s")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--serial-students", type=int, default=4,
+                        help="students graded serially for the comparison (the class size: measured, not estimated)")
+    parser.add_argument("--no-sandbox", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary course")
+    args = parser.parse_args(argv)
+    env = sandbox_env(args.no_sandbox)
+    if env is None:
+        return 1
+    workspace = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    (workspace / "data").symlink_to(REPO / "data")  # notebook 8 looks for data/mnist.npz in the parent folders
+    course = Course(workspace / "course")
+    print(f"bench_grading {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, {load()}; "
+          f"course in {workspace}", flush=True)
+    try:
+        notebooks = release_what_builds(course)
+        students = make_class(course, args.students)
+        serial_count = min(args.serial_students, len(students))
+
+        profile_one_student(course, students[0], env)
+        print(load(), flush=True)
+
+        tick = time.perf_counter()
+        failed = grade(course, students[:serial_count], force=True, workers=1, no_sandbox=args.no_sandbox)
+        serial = time.perf_counter() - tick
+        print(load(), flush=True)
+
+        tick = time.perf_counter()
+        failed += grade(course, students, force=True, workers=args.workers, no_sandbox=args.no_sandbox)
+        parallel = time.perf_counter() - tick
+        print(load(), flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workspace, ignore_errors=True)
+
+    per_student = serial / serial_count
+    print(f"\n=== {len(students)} copies of the reference submission, {len(notebooks)} notebooks "
+          f"({', '.join(notebooks)})")
+    print(f"parallel, {args.workers} workers: {len(students)} students in {parallel:.0f} s "
+          f"({parallel / 60:.1f} min, {parallel / len(students):.1f} s/student)")
+    if serial_count == len(students):
+        print(f"serial (--workers 1): {len(students)} students in {serial:.0f} s ({serial / 60:.1f} min), measured")
+    else:
+        print(f"serial (--workers 1): measured on {serial_count} students, {serial:.0f} s "
+              f"({per_student:.1f} s/student); extrapolated to {len(students)}: {per_student * len(students):.0f} s "
+              f"({per_student * len(students) / 60:.1f} min), NOT measured")
+    print(f"speed-up: {per_student * len(students) / parallel:.2f}x; failures: {failed}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
