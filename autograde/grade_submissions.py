@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -336,18 +337,25 @@ def grade_in_parallel(course: Course, students: list[str], force: bool, env: dic
     """Workers grade into their own gradebook copies; this thread alone merges each graded student into the master."""
     bad = 0
     merged: dict[str, Path] = {}
-    with tempfile.TemporaryDirectory(prefix=".autograde-workers-", dir=course.root) as scratch:
+    with tempfile.TemporaryDirectory(prefix=".workers-", dir=logs) as scratch:
         slots: queue.Queue[Path] = queue.Queue()
         for index in range(workers):
             copy = Path(scratch) / f"worker-{index}.db"
             copy_database(course.gradebook, copy)  # before any merge: each student's rows are as in the master
             slots.put(copy)
 
+        running: set[str] = set()
+        running_lock = threading.Lock()
+
         def work(student: str) -> Outcome:
             gradebook = slots.get()
+            with running_lock:
+                running.add(student)
             try:
                 return grade_one_forked(course, student, force, gradebook, env, Path(scratch))
             finally:
+                with running_lock:
+                    running.discard(student)
                 slots.put(gradebook)
 
         with ThreadPoolExecutor(max_workers=workers) as pool, \
@@ -355,7 +363,6 @@ def grade_in_parallel(course: Course, students: list[str], force: bool, env: dic
             futures = {pool.submit(work, student): student for student in students}
             for future in as_completed(futures):
                 student = futures[future]
-                bar.set_postfix_str(student)
                 try:
                     outcome = future.result()
                 except Exception as error:  # the worker itself broke (not nbgrader): nothing to merge
@@ -370,6 +377,8 @@ def grade_in_parallel(course: Course, students: list[str], force: bool, env: dic
                         outcome.output += f"\nmerge into {course.gradebook} failed: {error}\n"
                         ok = False
                 bad += not report(outcome, logs, ok)
+                with running_lock:
+                    bar.set_postfix_str(", ".join(sorted(running)))
                 bar.update()
         problems = integrity_problems(course.gradebook)
         problems += [f"{student}: scores in the master differ from worker {worker.name}"
