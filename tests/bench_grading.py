@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from autograde import build_source  # noqa: E402
 from autograde.course import ASSIGNMENT, Course, course_notebooks  # noqa: E402
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class  # noqa: E402
-from autograde.grade_submissions import GRADEBOOK_ENV, grade, sandbox_env  # noqa: E402
+from autograde.grade_submissions import GRADEBOOK_ENV, grade, sandbox_env, student_scores  # noqa: E402
 from autograde.nbgrader_run import run_nbgrader  # noqa: E402
 from autograde.release import release  # noqa: E402
 
@@ -135,6 +135,7 @@ def main(argv=None) -> int:
         failed += grade(course, students, force=True, workers=args.workers, no_sandbox=args.no_sandbox)
         parallel = time.perf_counter() - tick
         print(load(), flush=True)
+        scores = [student_scores(course.gradebook, student) for student in students]
     finally:
         if not args.keep:
             shutil.rmtree(workspace, ignore_errors=True)
@@ -151,7 +152,11 @@ def main(argv=None) -> int:
               f"({per_student:.1f} s/student); extrapolated to {len(students)}: {per_student * len(students):.0f} s "
               f"({per_student * len(students) / 60:.1f} min), NOT measured")
     print(f"speed-up: {per_student * len(students) / parallel:.2f}x; failures: {failed}")
-    return 1 if failed else 0
+    points = sum(auto for auto, *_ in scores[0].values())
+    same = all(score == scores[0] for score in scores)
+    print(f"scores: {'all equal' if same else 'NOT all equal'} ({points:g} points each for the reference copies, "
+          f"{len(scores[0])} grade cells)")
+    return 1 if failed or not same else 0
 
 
 if __name__ == "__main__":
