@@ -1,197 +1,220 @@
-# Hidden tests for notebooks/08_mnist_classifier.ipynb: each `# %% test_id` section is appended to that grade cell.
-# Conv1d: random batches, paddings and strides against loops written out here. Classifier: synthetic data of other
-# shapes for the API, and a bounded MNIST run (5000 images, 3 epochs, ~1 s for the reference) for learning.
-# ruff: noqa: F821, E402 - names come from the notebook; each section imports what it uses
+"""Hidden tests of notebook 08_mnist_classifier: one `# %% grade_id` section per grade cell (the probe half).
+
+Conv1d: random batches, paddings and strides. Classifier: synthetic data of other shapes for the API, and a
+bounded MNIST run (5000 images, 3 epochs, ~1 s for the reference) for learning. Each section runs in the student's
+kernel after the visible test and only reports the results (numbers); autograde/judges/08_mnist_classifier.py
+computes the expected values (loops for Conv1d, the accuracy for MNIST) and applies the thresholds in the grader.
+"""
+# ruff: noqa: F821  (Conv1d, Scratch1dCNNClassifier: the student's; _probe: autograde/probe.py, put in by the build)
 
 # %% test_conv1d_forward
-import numpy as np
+def _cases():
+    import numpy as np
 
-rng = np.random.default_rng(801)
-for batch, n_in, F, P, S in [(3, 11, 4, 1, 2), (2, 9, 5, "same", 1), (4, 6, 3, 1, 1), (1, 13, 2, 3, 4),
-                             (5, 7, 7, 2, 2)]:
-    c_in, c_out = int(rng.integers(1, 4)), int(rng.integers(4, 7))
-    X = rng.standard_normal((batch, c_in, n_in))
-    W, B = rng.standard_normal((c_out, c_in, F)), rng.standard_normal(c_out)
-    p = (F - 1) // 2 if P == "same" else P
-    Xp = np.zeros((batch, c_in, n_in + 2 * p))
-    Xp[:, :, p : p + n_in] = X
-    n_out = (n_in + 2 * p - F) // S + 1
-    want = np.zeros((batch, c_out, n_out))
-    for n in range(batch):
-        for o in range(c_out):
-            for i in range(n_out):
-                want[n, o, i] = np.sum(Xp[n, :, i * S : i * S + F] * W[o]) + B[o]
-    A = np.array(Conv1d(W.copy(), B.copy(), stride=S, padding=P).forward(X.copy()), dtype=np.float64)
-    where = f"X {X.shape}, W {W.shape}, padding={P!r}, stride={S}"
-    assert A.shape == want.shape, f"{where}: forward shape {A.shape}, expected {want.shape}"
-    assert np.allclose(A, want, rtol=1e-7, atol=1e-9), f"{where}: forward max error {np.max(np.abs(A - want)):.3g}"
+    rng = np.random.default_rng(801)
+    for batch, n_in, F, P, S in [(3, 11, 4, 1, 2), (2, 9, 5, "same", 1), (4, 6, 3, 1, 1), (1, 13, 2, 3, 4),
+                                 (5, 7, 7, 2, 2)]:
+        c_in, c_out = int(rng.integers(1, 4)), int(rng.integers(4, 7))
+        X = rng.standard_normal((batch, c_in, n_in))
+        W, B = rng.standard_normal((c_out, c_in, F)), rng.standard_normal(c_out)
+        yield f"batch={batch}, N_in={n_in}, F={F}, padding={P!r}, stride={S}", {"X": X, "W": W, "B": B, "P": P, "S": S}
+
+
+_probe("test_conv1d_forward", _cases(),
+       lambda X, W, B, P, S: Conv1d(W.copy(), B.copy(), stride=S, padding=P).forward(X.copy()))
+del _cases
 
 # %% test_conv1d_backward
-import numpy as np
+def _cases():
+    import numpy as np
 
-rng = np.random.default_rng(802)
-for batch, n_in, F, P, S in [(3, 11, 4, 1, 2), (2, 9, 5, "same", 1), (4, 6, 3, 1, 1), (1, 13, 2, 3, 4),
-                             (5, 7, 7, 2, 2)]:
-    c_in, c_out = int(rng.integers(1, 4)), int(rng.integers(4, 7))
-    X = rng.standard_normal((batch, c_in, n_in))
-    W, B = rng.standard_normal((c_out, c_in, F)), rng.standard_normal(c_out)
-    p = (F - 1) // 2 if P == "same" else P
-    Xp = np.zeros((batch, c_in, n_in + 2 * p))
-    Xp[:, :, p : p + n_in] = X
-    n_out = (n_in + 2 * p - F) // S + 1
-    dA = rng.standard_normal((batch, c_out, n_out))
-    dXp, want_dW = np.zeros_like(Xp), np.zeros_like(W)
-    for n in range(batch):
-        for o in range(c_out):
-            for i in range(n_out):
-                dXp[n, :, i * S : i * S + F] += dA[n, o, i] * W[o]
-                want_dW[o] += dA[n, o, i] * Xp[n, :, i * S : i * S + F]
+    rng = np.random.default_rng(802)
+    for batch, n_in, F, P, S in [(3, 11, 4, 1, 2), (2, 9, 5, "same", 1), (4, 6, 3, 1, 1), (1, 13, 2, 3, 4),
+                                 (5, 7, 7, 2, 2)]:
+        c_in, c_out = int(rng.integers(1, 4)), int(rng.integers(4, 7))
+        X = rng.standard_normal((batch, c_in, n_in))
+        W, B = rng.standard_normal((c_out, c_in, F)), rng.standard_normal(c_out)
+        p = (F - 1) // 2 if P == "same" else P
+        dA = rng.standard_normal((batch, c_out, (n_in + 2 * p - F) // S + 1))
+        yield (f"batch={batch}, N_in={n_in}, F={F}, padding={P!r}, stride={S}",
+               {"X": X, "W": W, "B": B, "P": P, "S": S, "dA": dA})
+
+
+def _run(X, W, B, P, S, dA):
     layer = Conv1d(W.copy(), B.copy(), stride=S, padding=P)
     layer.forward(X.copy())
-    dX = np.array(layer.backward(dA.copy()), dtype=np.float64)
-    where = f"X {X.shape}, W {W.shape}, padding={P!r}, stride={S}"
-    assert dX.shape == X.shape, f"{where}: dX shape {dX.shape}, expected {X.shape}"
-    assert np.allclose(dX, dXp[:, :, p : p + n_in], rtol=1e-7, atol=1e-9), f"{where}: dX values differ"
-    dW, dB = np.array(layer.dW, dtype=np.float64), np.array(layer.dB, dtype=np.float64)
-    assert dW.shape == W.shape and np.allclose(dW, want_dW, rtol=1e-7, atol=1e-9), f"{where}: dW differs"
-    assert dB.shape == B.shape and np.allclose(dB, dA.sum(axis=(0, 2)), rtol=1e-7, atol=1e-9), f"{where}: dB differs"
+    results = {"dX": layer.backward(dA.copy())}
+    results["dW"], results["dB"] = layer.dW, layer.dB
+    return results
+
+
+_probe("test_conv1d_backward", _cases(), _run)
+del _cases, _run
 
 # %% test_conv1d_optimizer
-import numpy as np
+def _cases():
+    import numpy as np
+
+    rng = np.random.default_rng(803)
+    for batch, n_in, F, P, S in [(3, 11, 4, 1, 2), (2, 9, 5, "same", 1)]:
+        X = rng.standard_normal((batch, 3, n_in))
+        W, B = rng.standard_normal((5, 3, F)), rng.standard_normal(5)
+        p = (F - 1) // 2 if P == "same" else P
+        dA = rng.standard_normal((batch, 5, (n_in + 2 * p - F) // S + 1))
+        yield (f"batch={batch}, N_in={n_in}, F={F}, padding={P!r}, stride={S}",
+               {"X": X, "W": W, "B": B, "P": P, "S": S, "dA": dA})
 
 
-class _HiddenSGD:
-    """lr = 0.5, counting its calls (defined here: the notebook's SGD could be redefined)."""
+def _run(X, W, B, P, S, dA):
+    class HiddenSGD:
+        """lr = 0.5, recording the layers it updates (defined here: the notebook's SGD could be redefined)."""
 
-    def __init__(self):
-        self.calls = 0
+        def __init__(self):
+            self.updated = []
 
-    def update(self, layer):
-        self.calls += 1
-        layer.W -= 0.5 * layer.dW
-        layer.B -= 0.5 * layer.dB
-        return layer
+        def update(self, layer):
+            self.updated.append(layer)
+            layer.W -= 0.5 * layer.dW
+            layer.B -= 0.5 * layer.dB
+            return layer
 
-
-rng = np.random.default_rng(803)
-for batch, n_in, F, P, S in [(3, 11, 4, 1, 2), (2, 9, 5, "same", 1)]:
-    X = rng.standard_normal((batch, 3, n_in))
-    W, B = rng.standard_normal((5, 3, F)), rng.standard_normal(5)
-    plain = Conv1d(W.copy(), B.copy(), stride=S, padding=P)  # the same layer without an optimizer
-    dA = rng.standard_normal(np.shape(plain.forward(X.copy())))
-    dX_plain = np.array(plain.backward(dA.copy()), dtype=np.float64)
-    dW_plain, dB_plain = np.array(plain.dW, dtype=np.float64), np.array(plain.dB, dtype=np.float64)
-    optimizer = _HiddenSGD()
+    optimizer = HiddenSGD()
     layer = Conv1d(W.copy(), B.copy(), stride=S, padding=P, optimizer=optimizer)
     layer.forward(X.copy())
-    dX = np.array(layer.backward(dA.copy()), dtype=np.float64)
-    where = f"X {X.shape}, W {W.shape}, padding={P!r}, stride={S}, an SGD optimizer with lr=0.5"
-    assert optimizer.calls == 1, f"{where}: optimizer.update was called {optimizer.calls} times, expected once"
-    assert dX.shape == dX_plain.shape and np.allclose(dX, dX_plain, rtol=1e-7, atol=1e-9), (
-        f"{where}: dX differs from the layer without optimizer: compute dX with W before the update")
-    assert np.allclose(np.array(layer.W, dtype=np.float64), W - 0.5 * dW_plain, rtol=1e-7, atol=1e-9), (
-        f"{where}: after backward, W is not W - lr * dW")
-    assert np.allclose(np.array(layer.B, dtype=np.float64), B - 0.5 * dB_plain, rtol=1e-7, atol=1e-9), (
-        f"{where}: after backward, B is not B - lr * dB")
+    results = {"dX": layer.backward(dA.copy())}
+    results["update_calls"] = len(optimizer.updated)
+    results["updated_the_layer"] = float(all(updated is layer for updated in optimizer.updated))
+    results["W"], results["B"] = layer.W, layer.B
+    return results
+
+
+_probe("test_conv1d_optimizer", _cases(), _run)
+del _cases, _run
 
 # %% test_fit_history
-import numpy as np
+def _cases():
+    import numpy as np
 
-rng = np.random.default_rng(804)
-X = rng.random((120, 28, 28)).astype(np.float32)
-y = rng.integers(0, 10, 120)
-clf = Scratch1dCNNClassifier(conv_channels=(3,), n_hidden=8, epochs=3, batch_size=40, seed=1, verbose=False,
-                             lr_decay=1.0, shift=0)
-assert clf.fit(X, y) is clf, "fit must return self"
-history = clf.history
-assert isinstance(history, dict), f"history must be a dict, got {type(history).__name__}"
-for key in ("loss", "accuracy"):
-    assert key in history, f"history has no key {key!r} after fit without validation data"
-    values = np.array(history[key], dtype=np.float64)
-    assert values.shape == (3,), f"history[{key!r}] has {values.size} values after 3 epochs, expected 3"
-    assert np.all(np.isfinite(values)), f"history[{key!r}] = {values} is not finite"
-assert np.all((np.array(history["accuracy"]) >= 0) & (np.array(history["accuracy"]) <= 1)), (
-    f"history['accuracy'] = {history['accuracy']} must be fractions in [0, 1]")
-for key in ("val_loss", "val_accuracy"):
-    assert len(history.get(key, [])) == 0, f"history[{key!r}] must stay empty or absent without validation data"
+    rng = np.random.default_rng(804)
+    X = rng.random((120, 28, 28)).astype(np.float32)
+    yield "120 samples (28, 28), 3 epochs, no validation data", {"X": X, "y": rng.integers(0, 10, 120), "epochs": 3}
+
+
+def _run(X, y, epochs):
+    clf = Scratch1dCNNClassifier(conv_channels=(3,), n_hidden=8, epochs=epochs, batch_size=40, seed=1, verbose=False,
+                                 lr_decay=1.0, shift=0)
+    results = {"fit_returns_self": float(clf.fit(X, y) is clf)}
+    history = getattr(clf, "history", None)
+    results["history_is_dict"] = float(isinstance(history, dict))
+    for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        present = isinstance(history, dict) and name in history
+        results[f"has_{name}"] = float(present)
+        results[name] = history[name] if present else []
+    return results
+
+
+_probe("test_fit_history", _cases(), _run)
+del _cases, _run
 
 # %% test_predict_proba
-import numpy as np
+def _cases():
+    import numpy as np
 
-rng = np.random.default_rng(805)
-for n_train, n_test, C, L, n_classes, channels in [(60, 23, 3, 20, 4, (4, 6)), (80, 101, 28, 28, 10, (5,))]:
-    X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
+    rng = np.random.default_rng(805)
+    for n_train, n_test, C, L, n_classes, channels in [(60, 23, 3, 20, 4, (4, 6)), (80, 101, 28, 28, 10, (5,))]:
+        X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
+        X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
+        yield (f"samples ({C}, {L}), n_classes={n_classes}, conv_channels={channels}",
+               {"X": X, "y": y, "X_new": X_new, "n_classes": n_classes, "channels": channels})
+
+
+def _run(X, y, X_new, n_classes, channels):
     clf = Scratch1dCNNClassifier(conv_channels=channels, n_hidden=8, n_classes=n_classes, epochs=1, batch_size=16,
                                  seed=2, verbose=False, lr_decay=1.0, shift=0)
-    clf.fit(X, y)
-    proba = np.array(clf.predict_proba(rng.standard_normal((n_test, C, L)).astype(np.float32)), dtype=np.float64)
-    where = f"model on samples ({C}, {L}), n_classes={n_classes}, conv_channels={channels}"
-    assert proba.shape == (n_test, n_classes), (
-        f"{where}: predict_proba shape {proba.shape}, expected {(n_test, n_classes)}")
-    assert np.all(proba >= 0), f"{where}: predict_proba has negative values"
-    assert np.allclose(proba.sum(axis=1), 1, atol=1e-5), f"{where}: predict_proba rows do not sum to 1"
+    clf.fit(X.copy(), y.copy())
+    return clf.predict_proba(X_new.copy())
+
+
+_probe("test_predict_proba", _cases(), _run)
+del _cases, _run
 
 # %% test_predict
-import numpy as np
+def _cases():
+    import numpy as np
 
-rng = np.random.default_rng(806)
-for n_train, n_test, C, L, n_classes in [(60, 23, 3, 20, 4), (80, 101, 28, 28, 10)]:
-    X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
+    rng = np.random.default_rng(806)
+    for n_train, n_test, C, L, n_classes in [(60, 23, 3, 20, 4), (80, 101, 28, 28, 10)]:
+        X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
+        X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
+        yield f"samples ({C}, {L}), n_classes={n_classes}", {"X": X, "y": y, "X_new": X_new, "n_classes": n_classes}
+
+
+def _run(X, y, X_new, n_classes):
+    import numpy
+
     clf = Scratch1dCNNClassifier(conv_channels=(4,), n_hidden=8, n_classes=n_classes, epochs=1, batch_size=16,
                                  seed=3, verbose=False, lr_decay=1.0, shift=0)
-    clf.fit(X, y)
-    X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
-    pred = np.asarray(clf.predict(X_new))
-    where = f"model on samples ({C}, {L}), n_classes={n_classes}"
-    assert pred.shape == (n_test,), f"{where}: predict shape {pred.shape}, expected {(n_test,)}"
-    assert pred.dtype.kind in "iu", f"{where}: predict dtype {pred.dtype}, expected integer labels"
-    want = np.argmax(np.array(clf.predict_proba(X_new), dtype=np.float64), axis=1)
-    assert np.array_equal(pred, want), f"{where}: predict differs from predict_proba(X).argmax(axis=1)"
+    clf.fit(X.copy(), y.copy())
+    labels = numpy.asarray(clf.predict(X_new.copy()))
+    return {"labels": labels, "integer_dtype": float(labels.dtype.kind in "iu"),
+            "proba": clf.predict_proba(X_new.copy())}
+
+
+_probe("test_predict", _cases(), _run)
+del _cases, _run
 
 # %% test_labels
-import numpy as np
+def _cases():
+    import numpy as np
 
-rng = np.random.default_rng(807)
-X = rng.random((30, 28, 28)).astype(np.float32)
-for bad, n_classes in [(12, 10), (-3, 10), (4, 4), (10, 10)]:
-    y = rng.integers(0, n_classes, 30)
-    y[int(rng.integers(0, 30))] = bad
-    try:
-        Scratch1dCNNClassifier(conv_channels=(2,), n_hidden=8, n_classes=n_classes, epochs=1,
-                               verbose=False, lr_decay=1.0, shift=0).fit(X, y)
-    except ValueError:
-        pass
-    except Exception as error:  # noqa: BLE001
-        raise AssertionError(f"fit with a label {bad} (n_classes={n_classes}) raised {type(error).__name__}, "
-                             "expected ValueError") from None
-    else:
-        raise AssertionError(f"fit with a label {bad} (n_classes={n_classes}) did not raise ValueError")
-y = rng.integers(0, 4, 30)  # valid labels with n_classes=4 must still work
-_ = Scratch1dCNNClassifier(conv_channels=(2,), n_hidden=8, n_classes=4, epochs=1, verbose=False, lr_decay=1.0,
-                           shift=0).fit(X, y)
+    rng = np.random.default_rng(807)
+    X = rng.random((30, 28, 28)).astype(np.float32)
+    for bad, n_classes in [(12, 10), (-3, 10), (4, 4), (10, 10)]:
+        y = rng.integers(0, n_classes, 30)
+        y[int(rng.integers(0, 30))] = bad
+        yield f"a label {bad}, n_classes={n_classes}", {"X": X, "y": y, "n_classes": n_classes}
+    yield "valid labels 0..3, n_classes=4", {"X": X, "y": rng.integers(0, 4, 30), "n_classes": 4}
+
+
+def _run(X, y, n_classes):
+    Scratch1dCNNClassifier(conv_channels=(2,), n_hidden=8, n_classes=n_classes, epochs=1, verbose=False,
+                           lr_decay=1.0, shift=0).fit(X.copy(), y.copy())
+    return 1.0  # fit returned: the judge wants this only for valid labels
+
+
+_probe("test_labels", _cases(), _run)
+del _cases, _run
 
 # %% test_learns
-import time as _time
-from pathlib import Path
+def _cases():
+    from pathlib import Path
 
-import numpy as np
+    import numpy as np
 
-_here = Path.cwd()
-_path = next((f / "data" / "mnist.npz" for f in (_here, *_here.parents) if (f / "data" / "mnist.npz").is_file()), None)
-assert _path is not None, f"hidden test: data/mnist.npz not found in {_here} or its parents"
-rng = np.random.default_rng(808)
-with np.load(_path) as _npz:
-    _train = rng.choice(60000, 5000, replace=False)
-    _test = rng.choice(10000, 2000, replace=False)
-    _X_tr, _y_tr = _npz["x_train"][_train].astype(np.float32) / 255, _npz["y_train"][_train]
-    _X_te, _y_te = _npz["x_test"][_test].astype(np.float32) / 255, _npz["y_test"][_test]
-_start = _time.perf_counter()
-clf = Scratch1dCNNClassifier(conv_channels=(16,), filter_size=3, pool_size=2, n_hidden=64, epochs=3, batch_size=50,
-                             optimizer="adam", lr=3e-3, initializer="he", seed=1, verbose=False,
-                             lr_decay=1.0, shift=0)
-clf.fit(_X_tr, _y_tr)
-_accuracy = float(np.mean(np.argmax(np.array(clf.predict_proba(_X_te), dtype=np.float64), axis=1) == _y_te))
-_seconds = _time.perf_counter() - _start
-assert _accuracy >= 0.80, (
-    f"hidden MNIST run (5000 training images, 3 epochs): test accuracy {_accuracy:.3f} < 0.80 "
-    f"({_seconds:.1f} s); guessing gives 0.10")
+    here = Path.cwd()
+    path = next((f / "data" / "mnist.npz" for f in (here, *here.parents) if (f / "data" / "mnist.npz").is_file()), None)
+    if path is None:
+        raise FileNotFoundError(f"hidden test: data/mnist.npz not found in {here} or its parents")
+    rng = np.random.default_rng(808)
+    with np.load(path) as npz:
+        train = rng.choice(60000, 5000, replace=False)
+        test = rng.choice(10000, 2000, replace=False)
+        X_train, y_train = npz["x_train"][train].astype(np.float32) / 255, npz["y_train"][train]
+        X_test, y_test = npz["x_test"][test].astype(np.float32) / 255, npz["y_test"][test]
+    yield ("MNIST: 5000 training images, 3 epochs, 2000 test images",
+           {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test})
+
+
+def _run(X_train, y_train, X_test, y_test):
+    import numpy
+
+    clf = Scratch1dCNNClassifier(conv_channels=(16,), filter_size=3, pool_size=2, n_hidden=64, epochs=3,
+                                 batch_size=50, optimizer="adam", lr=3e-3, initializer="he", seed=1, verbose=False,
+                                 lr_decay=1.0, shift=0)
+    clf.fit(X_train.copy(), y_train.copy())
+    # the labels only (2000 numbers): the judge compares them with y_test itself
+    return numpy.argmax(numpy.asarray(clf.predict_proba(X_test.copy()), dtype=numpy.float64), axis=1)
+
+
+_probe("test_learns", _cases(), _run)
+del _cases, _run
