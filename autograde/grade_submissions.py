@@ -45,10 +45,11 @@ NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"
 # The per-student rows of nbgrader's gradebook (nbgrader/api.py), parents first. Everything else (assignment,
 # notebooks, cells, hidden tests) is written by the release and only read by autograde.
 SUBMISSION_TABLES = ("submitted_assignment", "submitted_notebook", "grade", "comment")
-# Imported once by the fork server the parallel workers start nbgrader from: about 4 s a student otherwise, half of
-# it jsonschema's optional rfc3987_syntax (imported by nbformat), which builds a grammar at import.
+# Imported once by the fork server the parallel workers start nbgrader from: 3-5 s a student otherwise, much of it
+# jsonschema's optional rfc3987_syntax (imported by nbformat), which builds a grammar at import. Not numpy (the
+# judges' oracles): OpenBLAS reads OPENBLAS_NUM_THREADS when imported, which must come from nbgrader's environment.
 PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.converters.autograde", "nbgrader.preprocessors", "nbclient",
-           "jupyter_client.manager", "sqlalchemy", "autograde.judge"]
+           "jupyter_client.manager", "sqlalchemy"]
 
 
 def backup_gradebook(course: Course) -> Path:
