@@ -29,7 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograde.course import Course
+from autograde.course import HIDDEN_TESTS_DIR, Course
+from autograde.probe import KERNEL_HELPER
 
 RULES = {
     "unreadable-notebook": "the notebook could not be read as nbformat 4 JSON",
@@ -39,7 +40,7 @@ RULES = {
     "risky-magic": "uses an IPython magic that runs, loads or writes files or changes the kernel (%run, %env ...)",
     "module-patch": "assigns to or deletes an attribute of an imported module or object (monkeypatching)",
     "builtins-access": "reads or changes __builtins__ (the builtins every check relies on)",
-    "shadows-builtin": "defines a top-level name that hides a builtin the checks use (print, isinstance ...)",
+    "shadows-builtin": "defines a top-level name that hides a builtin the checks use (print, isinstance, exceptions)",
     "shadows-given": "redefines a name the given (locked) cells define, such as check_array",
     "forbidden-import": "imports a module that can reach the grader, files, processes, the network or the kernel",
     "library-convolution": "imports a deep-learning or signal library in a solution cell (their own code expected)",
@@ -90,15 +91,15 @@ LIBRARY_CONVOLUTION_MODULES = {
     "torch", "tensorflow", "keras", "tf_keras", "jax", "flax", "scipy.signal", "scipy.ndimage", "cupy", "cupyx",
     "paddle", "mxnet", "sklearn.neural_network",
 }
-# builtins students commonly reuse as variable names with no effect on any check: not flagged when shadowed
-HARMLESS_BUILTIN_NAMES = {
-    "_", "filter", "input", "format", "dir", "help", "id", "bin", "hash", "copyright", "credits", "license", "exit",
-    "quit", "slice", "pow", "divmod", "ascii", "oct", "hex", "ord", "chr", "reversed", "memoryview", "bytearray",
-    "frozenset", "complex", "bytes", "property", "staticmethod", "classmethod", "aiter", "anext",
-}
 BUILTIN_NAMES = ({name for name in dir(builtins) if not name.startswith("_")} | {"__import__", "__build_class__",
                                                                                  "display", "get_ipython"})
-CHECKED_BUILTINS = BUILTIN_NAMES - HARMLESS_BUILTIN_NAMES
+BUILTIN_EXCEPTIONS = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
+                      and issubclass(getattr(builtins, name), BaseException)}
+# builtins any check leans on; plus, per notebook, every builtin its given cells, tests and hidden tests use
+CORE_CHECK_BUILTINS = BUILTIN_EXCEPTIONS | {
+    "print", "isinstance", "issubclass", "len", "type", "str", "repr", "float", "int", "bool", "abs", "all", "any",
+    "getattr", "hasattr", "setattr", "dict", "list", "tuple", "range", "zip", "enumerate", "super", "object",
+    "callable", "display", "get_ipython", "__import__", "__build_class__", "open", "eval", "exec", "globals"}
 DYNAMIC_CODE_CALLS = {"eval", "exec", "compile", "__import__"}
 INTROSPECTION_CALLS = {
     "globals", "locals", "vars", "breakpoint", "sys._getframe", "sys._current_frames", "sys.exc_info",
@@ -291,8 +292,9 @@ class CellScanner(ast.NodeVisitor):
     """Walks one cell's tree and records (line, rule) pairs."""
 
     def __init__(self, aliases: dict[str, str], given_names: dict[str, str | None], solution: bool,
-                 source_lines: list[str], line_offset: int = 0):
+                 source_lines: list[str], line_offset: int = 0, checked_builtins: frozenset[str] = frozenset()):
         self.aliases = aliases
+        self.checked_builtins = checked_builtins or CORE_CHECK_BUILTINS
         self.given_names = given_names  # name -> module it is an import of (None for defs and assignments)
         self.solution = solution
         self.source_lines = source_lines
@@ -423,7 +425,7 @@ class CellScanner(ast.NodeVisitor):
     def check_top_level_binding(self, node: ast.AST, name: str, imported_as: str | None = None) -> None:
         if self.scope_depth:
             return
-        if name in CHECKED_BUILTINS:
+        if name in self.checked_builtins:
             self.flag(node, "shadows-builtin")
         elif name in self.given_names and (imported_as is None or imported_as != self.given_names[name]):
             self.flag(node, "shadows-given")
@@ -489,7 +491,7 @@ class CellScanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Global(self, node):
-        if any(name in CHECKED_BUILTINS for name in node.names):
+        if any(name in self.checked_builtins for name in node.names):
             self.flag(node, "shadows-builtin")
         self.generic_visit(node)
 
@@ -595,7 +597,7 @@ class CellScanner(ast.NodeVisitor):
             self.flag(line, "syntax-error")
             return
         inner = CellScanner(self.aliases, self.given_names, self.solution, self.source_lines,
-                            self.line_offset + line - 1)
+                            self.line_offset + line - 1, self.checked_builtins)
         inner.scope_depth = self.scope_depth
         self.found.extend(inner.scan(tree))
 
@@ -741,8 +743,24 @@ def cells_to_scan(notebook, released) -> tuple[list[tuple[int, object, bool]], l
     return scan, edited
 
 
+def builtins_used_by_checks(notebook_name: str, released_cells) -> frozenset[str]:
+    """The builtins the grading of this notebook calls: a student's top-level name hiding one of them is flagged."""
+    sources = [cell.source for cell in released_cells if cell.cell_type == "code" and is_locked(cell)]
+    hidden = HIDDEN_TESTS_DIR / f"{notebook_name}.py"
+    if hidden.is_file():
+        sources.append(hidden.read_text(encoding="utf-8"))
+    sources.append(KERNEL_HELPER)
+    used = set(CORE_CHECK_BUILTINS)
+    for source in sources:
+        tree, _ = parse_cell(source)
+        used |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id in BUILTIN_NAMES} \
+            if tree else set()
+    return frozenset(used)
+
+
 def scan_cell(notebook_name: str, index: int, source: str, aliases: dict[str, str],
-              given_names: dict[str, str | None], solution: bool) -> list[Flag]:
+              given_names: dict[str, str | None], solution: bool,
+              checked_builtins: frozenset[str] = frozenset()) -> list[Flag]:
     lines = source.splitlines()
 
     def text_of(line: int) -> str:
@@ -752,7 +770,7 @@ def scan_cell(notebook_name: str, index: int, source: str, aliases: dict[str, st
     if tree is None:
         line = int(m.group(1)) if (m := re.match(r"line (\d+):", reason or "")) else 1
         return [Flag(notebook_name, index, line, "syntax-error", f"{reason} | {text_of(line)}"[:200])]
-    found = CellScanner(aliases, given_names, solution, lines).scan(tree)
+    found = CellScanner(aliases, given_names, solution, lines, 0, checked_builtins).scan(tree)
     found += [(line, "fork-bomb") for line in recursive_forks(tree, aliases)]
     unique = sorted(set(found))
     return [Flag(notebook_name, index, line, rule, text_of(line)) for line, rule in unique]
@@ -773,10 +791,11 @@ def scan_notebook(path: Path, released_path: Path | None = None) -> list[Flag]:
     trees = [tree for cell in notebook.cells if cell.cell_type == "code" for tree in [parse_cell(cell.source)[0]]
              if tree is not None]
     aliases = collect_aliases(trees)
-    given_names = given_definitions(released.cells if released is not None else
-                                    [c for c in notebook.cells if is_locked(c)])
+    given_cells = released.cells if released is not None else [c for c in notebook.cells if is_locked(c)]
+    given_names = given_definitions(given_cells)
+    checked_builtins = builtins_used_by_checks(path.stem, given_cells)
     for index, cell, solution in scan:
-        flags += scan_cell(path.stem, index, cell.source, aliases, given_names, solution)
+        flags += scan_cell(path.stem, index, cell.source, aliases, given_names, solution, checked_builtins)
     return sorted(flags, key=lambda f: (f.cell, f.line, f.rule))
 
 
