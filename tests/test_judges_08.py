@@ -7,6 +7,7 @@ mistakes) is the reference source with a few edits; it must fail exactly the gra
 import ast
 import importlib
 import inspect
+import json
 from unittest import mock
 
 import nbformat
@@ -124,7 +125,8 @@ def test_untrained_model_is_told_its_accuracy():
 
 
 def test_sections_leave_no_names_and_display_once_each():
-    """Each section cleans up after itself (the student's namespace stays theirs) and ends in a statement."""
+    """Each section cleans up after itself (the student's namespace stays theirs), ends in a statement and
+    displays one small probe output (the MNIST section sends 2000 labels, not the images)."""
     sections = read_sections(HIDDEN_TESTS_DIR / f"{NOTEBOOK}.py")
     namespace = reference_namespace()
     exec(KERNEL_HELPER, namespace)  # noqa: S102
@@ -136,3 +138,5 @@ def test_sections_leave_no_names_and_display_once_each():
             exec(compile(code, grade_id, "exec"), namespace)  # noqa: S102
             assert set(namespace) - {"__builtins__"} == before - {"__builtins__"}, grade_id
     assert len(displayed) == len(sections)
+    sizes = {grade_id: len(json.dumps(data)) for grade_id, data in zip(sections, displayed, strict=True)}
+    assert max(sizes.values()) < 50_000, f"probe outputs are results, not data echoed back: {sizes} bytes"
