@@ -3,11 +3,16 @@
     python -m autograde.export_grades [--course-dir DIR] [--details]
 
 grades.csv has one row per student and notebook (long format, easy to pivot):
-    student, notebook, problem, score, max_score, passed_tests, total_tests, failed_tests
-failed_tests lists the grade cells (grade_id) that scored less than their points, separated by spaces.
+    student, notebook, problem, score, max_score, passed_tests, total_tests, failed_tests, flags
+failed_tests lists the grade cells (grade_id) that scored less than their points, separated by spaces; flags is how
+many static-scan flags (autograde/static_scan.py, written to flags/<student>.json by the autograde run) that
+notebook has. Flags change no score: they ask the instructor to look at the code.
+
+flags.csv (next to grades.csv) has one row per flag: student, notebook, cell, line, rule, explanation, text.
 
 The table: one row per student, one column per problem (score/points), then the total; --details adds, per student,
-the grade cells that lost points ("every test 0" when a notebook scored nothing).
+the grade cells that lost points ("every test 0" when a notebook scored nothing). A section "flagged for review"
+follows whenever a student has flags: student, notebook, cell, line, rule and the line of code (trimmed).
 """
 
 import argparse
@@ -20,9 +25,13 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograde.course import ASSIGNMENT, Course
+from autograde.static_scan import RULES, Flag, read_flags
 
 COURSE_ID = "cnn1d-scratch"  # = c.CourseDirectory.course_id in nbgrader_config.py
-CSV_COLUMNS = ["student", "notebook", "problem", "score", "max_score", "passed_tests", "total_tests", "failed_tests"]
+CSV_COLUMNS = ["student", "notebook", "problem", "score", "max_score", "passed_tests", "total_tests", "failed_tests",
+               "flags"]
+FLAG_COLUMNS = ["student", "notebook", "cell", "line", "rule", "explanation", "text"]
+FLAG_TEXT_WIDTH = 70  # the line of code in the terminal table
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,8 @@ def problem_number(notebook: str) -> int:
     return int(notebook.split("_", 1)[0])
 
 
-def csv_rows(scores) -> list[dict]:
+def csv_rows(scores, flags: dict[str, list[Flag]] | None = None) -> list[dict]:
+    flags = flags or {}
     rows = []
     for student, notebooks in scores.items():
         for notebook, tests in notebooks.items():
@@ -73,15 +83,39 @@ def csv_rows(scores) -> list[dict]:
             rows.append({"student": student, "notebook": notebook, "problem": problem_number(notebook),
                          "score": f"{sum(t.score for t in tests):g}", "max_score": f"{sum(t.points for t in tests):g}",
                          "passed_tests": len(tests) - len(failed), "total_tests": len(tests),
-                         "failed_tests": " ".join(failed)})
+                         "failed_tests": " ".join(failed),
+                         "flags": sum(flag.notebook == notebook for flag in flags.get(student, []))})
     return rows
 
 
-def write_csv(rows: list[dict], path: Path) -> None:
+def flag_rows(flags: dict[str, list[Flag]]) -> list[dict]:
+    return [{"student": student, "notebook": flag.notebook, "cell": flag.cell, "line": flag.line, "rule": flag.rule,
+             "explanation": RULES.get(flag.rule, ""), "text": flag.text}
+            for student, found in sorted(flags.items()) for flag in found]
+
+
+def write_csv(rows: list[dict], path: Path, columns: list[str] = CSV_COLUMNS) -> None:
     with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(file, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def flags_table(flags: dict[str, list[Flag]]) -> str:
+    """The "flagged for review" section: one line per flag, the code trimmed to FLAG_TEXT_WIDTH; '' if none."""
+    rows = flag_rows(flags)
+    if not rows:
+        return ""
+    widths = {key: max(len(key), *(len(str(row[key])) for row in rows)) for key in ("student", "notebook", "rule")}
+    lines = [f"flagged for review ({len(rows)} flag{'s' if len(rows) != 1 else ''}; the scores are unchanged, "
+             "autograde/static_scan.py explains each rule):",
+             f"{'student':<{widths['student']}}  {'notebook':<{widths['notebook']}}  {'cell':>4}  {'line':>4}  "
+             f"{'rule':<{widths['rule']}}  code"]
+    for row in rows:
+        text = row["text"] if len(row["text"]) <= FLAG_TEXT_WIDTH else row["text"][: FLAG_TEXT_WIDTH - 3] + "..."
+        lines.append(f"{row['student']:<{widths['student']}}  {row['notebook']:<{widths['notebook']}}  "
+                     f"{row['cell']:>4}  {row['line']:>4}  {row['rule']:<{widths['rule']}}  {text}")
+    return "\n".join(lines)
 
 
 def score_table(scores, details: bool = False) -> str:
@@ -119,10 +153,21 @@ def main(argv=None) -> int:
         print("grades: no gradebook yet: run `make release` and `make autograde` first", file=sys.stderr)
         return 1
     scores = read_scores(course)
-    rows = csv_rows(scores)
+    try:
+        flags = read_flags(course)  # all of them: a student whose grading failed still has theirs listed
+    except ValueError as error:
+        print(f"grades: {error}; grading the flags again rewrites it (make autograde)", file=sys.stderr)
+        return 1
+    rows = csv_rows(scores, flags)
     write_csv(rows, course.grades_csv)
+    flags_csv = course.root / "flags.csv"
+    write_csv(flag_rows(flags), flags_csv, FLAG_COLUMNS)
     print(score_table(scores, details=args.details))
-    print(f"\n{len(rows)} rows (student x notebook) written to {course.grades_csv}")
+    review = flags_table(flags)
+    if review:
+        print("\n" + review)
+    print(f"\n{len(rows)} rows (student x notebook) written to {course.grades_csv}; "
+          f"{sum(map(len, flags.values()))} flags to {flags_csv}")
     return 0
 
 

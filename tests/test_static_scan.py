@@ -2,7 +2,10 @@
 resolved, edited locked cells and unparsable cells are flagged, flags survive a write/read round trip."""
 
 import json
+import os
 import shutil
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -335,3 +338,72 @@ def test_command_line_prints_flags(tmp_path, capsys):
     assert flags
     assert main([str(tmp_path / "submitted"), "--release", str(tmp_path / "release")]) == 1
     assert "[forbidden-import] import ctypes" in capsys.readouterr().out
+
+
+def make_gradebook(course: Course, students: dict[str, float], monkeypatch) -> None:
+    """A gradebook with one notebook 01_x of one 2-point grade cell, and each student's score for it."""
+    from nbgrader.api import Gradebook
+
+    from autograde.export_grades import COURSE_ID
+
+    course.root.mkdir(parents=True, exist_ok=True)
+    # a new gradebook runs `alembic` by name (as in autograde/nbgrader_run.py): the venv's bin must be on PATH
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    with Gradebook(f"sqlite:///{course.gradebook}", COURSE_ID) as gradebook:
+        gradebook.add_assignment("cnn1d")
+        gradebook.add_notebook("01_x", "cnn1d")
+        gradebook.add_grade_cell("test_conv", "01_x", "cnn1d", max_score=2, cell_type="code")
+        for student, score in students.items():
+            gradebook.add_student(student)
+            gradebook.add_submission("cnn1d", student)
+            gradebook.find_grade("test_conv", "01_x", "cnn1d", student).auto_score = score
+        gradebook.db.commit()
+
+
+@pytest.mark.filterwarnings("ignore:Object of type")  # nbgrader's add_submission, not ours
+def test_grade_report_counts_and_lists_the_flags(tmp_path, capsys, monkeypatch):
+    import csv
+
+    from autograde.export_grades import CSV_COLUMNS, FLAG_COLUMNS
+    from autograde.export_grades import main as export_main
+
+    course = Course(tmp_path / "course")
+    make_gradebook(course, {"alice": 2, "bob": 1}, monkeypatch)
+    long_line = "np.allclose = lambda *a, **k: True  # " + "x" * 100
+    write_flags(course, "alice", [Flag("01_x", 3, 4, "module-patch", long_line),
+                                  Flag("01_x", 5, 1, "shell-command", "!ls"),
+                                  Flag("02_y", 1, 1, "forbidden-import", "import ctypes")])
+    write_flags(course, "bob", [])
+
+    assert export_main(["--course-dir", str(course.root)]) == 0
+
+    with course.grades_csv.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert {(row["student"], row["score"], row["flags"]) for row in rows} == {("alice", "2", "2"), ("bob", "1", "0")}
+    with (course.root / "flags.csv").open(encoding="utf-8") as file:
+        flag_rows = list(csv.DictReader(file))
+    assert list(flag_rows[0]) == FLAG_COLUMNS
+    assert [(r["student"], r["notebook"], r["cell"], r["line"], r["rule"]) for r in flag_rows] == [
+        ("alice", "01_x", "3", "4", "module-patch"), ("alice", "01_x", "5", "1", "shell-command"),
+        ("alice", "02_y", "1", "1", "forbidden-import")]
+    assert flag_rows[0]["text"] == long_line and flag_rows[0]["explanation"] == RULES["module-patch"]
+    out = capsys.readouterr().out
+    review = out[out.index("flagged for review"):]
+    lines = review.splitlines()
+    assert lines[2].split()[:5] == ["alice", "01_x", "3", "4", "module-patch"]
+    assert lines[4].split() == ["alice", "02_y", "1", "1", "forbidden-import", "import", "ctypes"]
+    assert "bob" not in review
+    assert long_line not in review and long_line[:60] in review  # trimmed on the terminal, whole in flags.csv
+
+
+@pytest.mark.filterwarnings("ignore:Object of type")
+def test_grade_report_without_flags_has_no_review_section(tmp_path, capsys, monkeypatch):
+    from autograde.export_grades import main as export_main
+
+    course = Course(tmp_path / "course")
+    make_gradebook(course, {"carol": 0}, monkeypatch)
+    assert export_main(["--course-dir", str(course.root)]) == 0
+    assert "flagged for review" not in capsys.readouterr().out
+    assert (course.root / "flags.csv").read_text(encoding="utf-8").strip() == ",".join(
+        ["student", "notebook", "cell", "line", "rule", "explanation", "text"])
