@@ -26,11 +26,16 @@ c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
-# Per cell, at autograde. The longest graded cell (notebook 8's hidden MNIST run) takes seconds with the reference;
-# the ungraded full-MNIST training cell of notebook 8 about half a minute. A timed-out cell scores 0 and grading
-# goes on with the next cell.
-c.Execute.timeout = 300
-c.Execute.interrupt_on_timeout = True
+# Autograde limits, per notebook run in the sandbox (autograde/sandbox.py, docs/instructor.md). The longest graded
+# cell (notebook 8's hidden MNIST run) takes seconds with the reference; cells after the last grade cell are not run
+# ($AUTOGRADE_SKIP_AFTER_LAST_GRADE=0 runs them). A timed-out cell scores 0 and grading goes on with the next cell.
+c.SandboxedExecute.cell_timeout = 300
+c.SandboxedExecute.notebook_timeout = 1200
+c.SandboxedExecute.memory_mib = 4096
+c.SandboxedExecute.max_processes = 256
+c.SandboxedExecute.max_output_bytes = 10 * 1024 * 1024
+c.SandboxedExecute.max_file_mib = 256
+c.SandboxedExecute.cpu_seconds = 2400
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
@@ -38,7 +43,7 @@ c.LimitOutput.max_traceback = 100
 # (autograde/judge.py: the kernel only reports results, the grader compares them with its own oracle). The rest is
 # nbgrader's own list after its Execute step.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "autograde.sandbox_execute.SandboxedExecute",
     "autograde.judge.JudgeHiddenTests",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
