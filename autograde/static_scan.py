@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 
 from autograde.course import HIDDEN_TESTS_DIR, Course
-from autograde.probe import KERNEL_HELPER
+from autograde.probe import KERNEL_HELPER, PROBE_MIME
 
 RULES = {
     "unreadable-notebook": "the notebook could not be read as nbformat 4 JSON",
@@ -55,7 +55,10 @@ RULES = {
     "lying-object": "defines comparison/conversion hooks (__eq__, __array__, __float__ ...) that can fake results",
     "function-internals": "reads or replaces function or frame internals (__code__, __globals__, f_back ...)",
     "ipython-internals": "uses the IPython kernel object or its history (get_ipython(), In, Out, _ih)",
-    "infinite-loop": "a loop on a constant true condition with no break, return or raise: may not terminate",
+    "may-not-terminate": "a loop on a constant true condition with no break, return or raise, or a long sleep",
+    "edited-metadata": "changed a cell's nbgrader metadata (points, grade, locked ...); nbgrader uses the release's",
+    "forged-probe-output": "the submitted notebook carries hidden-test probe outputs (forged results)",
+    "scan-error": "the scanner could not analyse this cell (nested too deeply?): read it yourself",
 }
 
 
@@ -117,6 +120,8 @@ PROCESS_CALLS = FORK_CALLS | {"os._exit", "os.abort", "os.kill", "os.killpg", "o
                               "os.startfile", "os.pidfd_open", "os.register_at_fork", "os.chdir", "os.putenv",
                               "os.unsetenv", "os.setuid", "os.setgid"}
 PROCESS_PREFIXES = ("os.exec", "os.spawn")
+KERNEL_EXIT_CALLS = {"exit", "quit"}  # in ipykernel these shut the kernel down (sys.exit only raises SystemExit)
+LONG_SLEEP_SECONDS = 60
 FILE_CALLS = {
     "open", "io.open", "io.open_code", "io.FileIO", "os.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
     "tarfile.open", "zipfile.ZipFile", "os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.rename",
@@ -378,7 +383,7 @@ class CellScanner(ast.NodeVisitor):
 
     def visit_While(self, node):
         if isinstance(node.test, ast.Constant) and node.test.value and not self.loop_exits(node):
-            self.flag(node, "infinite-loop")
+            self.flag(node, "may-not-terminate")
         self.visit(node.test)
         self.loop_depth += 1
         for statement in node.body:
@@ -626,6 +631,11 @@ class CellScanner(ast.NodeVisitor):
                 self.flag(node, "function-internals")
         elif name in INTROSPECTION_CALLS or bare in INTROSPECTION_CALLS & BUILTIN_NAMES:
             self.flag(node, "introspection")
+        elif name in KERNEL_EXIT_CALLS or (isinstance(node.func, ast.Attribute) and node.func.attr == "ask_exit"):
+            self.flag(node, "process-control")
+        elif name == "time.sleep" and node.args and isinstance(node.args[0], ast.Constant) and isinstance(
+                node.args[0].value, (int, float)) and node.args[0].value >= LONG_SLEEP_SECONDS:
+            self.flag(node, "may-not-terminate")
         elif name in TRACE_CALLS or name.startswith("sys.monitoring."):
             self.flag(node, "trace-hook")
         elif name in PROCESS_CALLS or name.startswith(PROCESS_PREFIXES) or (
@@ -708,8 +718,31 @@ def given_definitions(cells) -> dict[str, str | None]:
     return names
 
 
+GRADING_METADATA = ("grade_id", "grade", "solution", "locked", "points", "task")
+
+
+def grading_metadata(cell) -> dict:
+    meta = cell.metadata.get("nbgrader", {})
+    return {key: meta.get(key) for key in GRADING_METADATA if meta.get(key) not in (None, False)}
+
+
+def metadata_change(original, cell) -> str | None:
+    """'points 1 -> 100' when the nbgrader fields that decide grading differ from the release, else None."""
+    old, new = grading_metadata(original) if original is not None else {}, grading_metadata(cell)
+    if old == new or (original is None and not {"grade", "points", "locked", "grade_id"} & set(new)):
+        return None
+    changed = [f"{key} {old.get(key)} -> {new.get(key)}" for key in GRADING_METADATA if old.get(key) != new.get(key)]
+    return "nbgrader metadata: " + ", ".join(changed)
+
+
+def forged_outputs(notebook) -> list[int]:
+    """Cells whose saved outputs carry the probe's MIME type: only the grader's run may produce those."""
+    return [index for index, cell in enumerate(notebook.cells)
+            if any(PROBE_MIME in output.get("data", {}) for output in cell.get("outputs", []))]
+
+
 def cells_to_scan(notebook, released) -> tuple[list[tuple[int, object, bool]], list[Flag]]:
-    """([(index, cell, is_solution)] of student-written cells, [edited-locked-cell flags])."""
+    """([(index, cell, is_solution)] of student-written cells, [flags on locked cells, metadata and outputs])."""
     by_grade_id, by_cell_id = {}, {}
     for cell in released.cells if released is not None else []:
         grade_id, cell_id = cell_key(cell)
@@ -717,7 +750,8 @@ def cells_to_scan(notebook, released) -> tuple[list[tuple[int, object, bool]], l
             by_grade_id[grade_id] = cell
         if cell_id:
             by_cell_id[cell_id] = cell
-    scan, edited = [], []
+    scan = []
+    edited = [Flag("", index, 0, "forged-probe-output", f"a {PROBE_MIME} output") for index in forged_outputs(notebook)]
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
@@ -725,6 +759,8 @@ def cells_to_scan(notebook, released) -> tuple[list[tuple[int, object, bool]], l
         original = by_grade_id.get(grade_id) if grade_id else None
         if original is None and cell_id:
             original = by_cell_id.get(cell_id)
+        if released is not None and (change := metadata_change(original, cell)):
+            edited.append(Flag("", index, 0, "edited-metadata", change))
         if released is None:
             if not is_locked(cell):
                 scan.append((index, cell, bool(cell.metadata.get("nbgrader", {}).get("solution"))))
@@ -770,8 +806,11 @@ def scan_cell(notebook_name: str, index: int, source: str, aliases: dict[str, st
     if tree is None:
         line = int(m.group(1)) if (m := re.match(r"line (\d+):", reason or "")) else 1
         return [Flag(notebook_name, index, line, "syntax-error", f"{reason} | {text_of(line)}"[:200])]
-    found = CellScanner(aliases, given_names, solution, lines, 0, checked_builtins).scan(tree)
-    found += [(line, "fork-bomb") for line in recursive_forks(tree, aliases)]
+    try:
+        found = CellScanner(aliases, given_names, solution, lines, 0, checked_builtins).scan(tree)
+        found += [(line, "fork-bomb") for line in recursive_forks(tree, aliases)]
+    except RecursionError:
+        return [Flag(notebook_name, index, 1, "scan-error", text_of(1))]
     unique = sorted(set(found))
     return [Flag(notebook_name, index, line, rule, text_of(line)) for line, rule in unique]
 

@@ -43,10 +43,13 @@ def released_notebook():
 SOLUTION_INDEX = 3
 
 
-def scan_with(tmp_path, solution=None, added=None, edit=None):
-    """Write the release and a submission with the solution cell replaced / a cell added / a cell edited."""
+def scan_with(tmp_path, solution=None, added=None, edit=None, change=None):
+    """Write the release and a submission with the solution cell replaced / a cell added / a cell edited /
+    change(submitted notebook) applied."""
     released = released_notebook()
     submitted = nbformat.from_dict(json.loads(json.dumps(released)))
+    if change is not None:
+        change(submitted)
     if solution is not None:
         submitted.cells[SOLUTION_INDEX].source = solution
     if edit is not None:
@@ -158,8 +161,10 @@ ATTACKS = [
     ("previous = In[-1]", "ipython-internals"),
     ("history = _ih", "ipython-internals"),
     ("last = Out[3]", "ipython-internals"),
-    ("while True:\n    pass", "infinite-loop"),
-    ("while 1:\n    x = 2", "infinite-loop"),
+    ("while True:\n    pass", "may-not-terminate"),
+    ("while 1:\n    x = 2", "may-not-terminate"),
+    ("import time\ntime.sleep(3600)", "may-not-terminate", 5),
+    ("exit()", "process-control"),
     ("import os\nwhile True:\n    os.fork()", "fork-bomb", 6),
     ("import os\ndef bomb():\n    os.fork()\n    bomb()", "fork-bomb", 5),
     ("!ls ../..", "shell-command"),
@@ -256,6 +261,37 @@ def test_whitespace_at_line_ends_is_not_an_edit(tmp_path):
 def test_unchanged_demo_cells_are_not_scanned_but_changed_ones_are(tmp_path):
     assert scan_with(tmp_path, edit=(2, DEMO + "import subprocess\n")) == [
         Flag("01_x", 2, 3, "forbidden-import", "import subprocess")]
+
+
+def test_changed_nbgrader_metadata_is_flagged(tmp_path):
+    def more_points(notebook):
+        notebook.cells[4].metadata["nbgrader"]["points"] = 100
+
+    assert [(f.cell, f.line, f.rule, f.text) for f in scan_with(tmp_path, change=more_points)] == [
+        (4, 0, "edited-metadata", "nbgrader metadata: points 1 -> 100")]
+
+    def unlock_the_test(notebook):
+        notebook.cells[4].metadata["nbgrader"].update(locked=False, grade=False, solution=True)
+        notebook.cells[4].source = "pass"
+
+    assert {f.rule for f in scan_with(tmp_path, change=unlock_the_test)} == {"edited-metadata", "edited-locked-cell"}
+
+
+def test_forged_probe_outputs_are_flagged(tmp_path):
+    from autograde.probe import PROBE_MIME
+
+    def forge(notebook):
+        notebook.cells[4].outputs = [nbformat.v4.new_output(
+            "display_data", data={PROBE_MIME: {"grade_id": "test_conv", "results": {}}})]
+
+    assert [(f.cell, f.rule) for f in scan_with(tmp_path, change=forge)] == [(4, "forged-probe-output")]
+
+
+def test_code_too_deep_to_scan_is_flagged_not_a_crash(tmp_path):
+    deep = "x = " + "-" * 900 + "1\n"  # parses, but walking the tree recurses past Python's limit
+    assert [(f.line, f.rule) for f in scan_with(tmp_path, added=deep)] == [(1, "scan-error")]
+    deeper = "x = " + "-" * 5000 + "1\n"  # does not even parse
+    assert [f.rule for f in scan_with(tmp_path, added=deeper)] == ["syntax-error"]
 
 
 def test_unparsable_cell_flagged_once_with_the_reason(tmp_path):
