@@ -19,6 +19,7 @@ import argparse
 import ast
 import builtins
 import difflib
+import functools
 import json
 import os
 import re
@@ -58,7 +59,7 @@ RULES = {
     "may-not-terminate": "a loop on a constant true condition with no break, return or raise, or a long sleep",
     "edited-metadata": "changed a cell's nbgrader metadata (points, grade, locked ...); nbgrader uses the release's",
     "forged-probe-output": "the submitted notebook carries hidden-test probe outputs (forged results)",
-    "scan-error": "the scanner could not analyse this cell (nested too deeply?): read it yourself",
+    "scan-error": "the scanner could not analyse this cell or notebook (nested too deeply?): read it yourself",
 }
 
 
@@ -205,15 +206,28 @@ def bound_names(target: ast.AST) -> list[ast.Name]:
     return []
 
 
-def transform(source: str) -> str:
-    """IPython syntax (magics, !shell, x?) -> plain Python calls on get_ipython(), line numbers kept."""
+@functools.lru_cache(maxsize=1)
+def transformer():
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return TransformerManager().transform_cell(source)
+    return TransformerManager()
 
 
+def transform(source: str) -> str:
+    """IPython syntax (magics, !shell, x?) -> plain Python calls on get_ipython(), line numbers kept."""
+    return transformer().transform_cell(source)
+
+
+@functools.lru_cache(maxsize=4096)  # the given cells are the same in every submission: parse them once
 def parse_cell(source: str) -> tuple[ast.Module | None, str | None]:
-    """(tree, None), or (None, reason) when the cell is not Python even after the IPython translation."""
+    """(tree, None), or (None, reason) when the cell is not Python even after the IPython translation.
+
+    Plain Python is parsed as it is (IPython leaves valid Python unchanged, and the tokenizing costs time); the
+    trees are shared between callers, so nothing may change them."""
+    try:
+        return ast.parse(source), None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
     try:
         return ast.parse(transform(source)), None
     except SyntaxError as error:
@@ -843,7 +857,10 @@ def scan_submission(folder: Path, release_dir: Path) -> list[Flag]:
     flags = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         released = Path(release_dir) / path.name
-        flags += scan_notebook(path, released if released.is_file() else None)
+        try:
+            flags += scan_notebook(path, released if released.is_file() else None)
+        except Exception as error:  # noqa: BLE001 - one odd notebook must not stop the grading of the class
+            flags.append(Flag(path.stem, -1, 0, "scan-error", f"{type(error).__name__}: {error}"[:200]))
     return flags
 
 
