@@ -13,6 +13,7 @@ from autograde import build_source
 from autograde.course import REPO, course_notebooks
 from autograde.given_cells import render_given
 from autograde.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
+from autograde.probe import KERNEL_HELPER
 from autograde.solution_bodies import BEGIN_SOLUTION, find_stubs
 
 MODULE = "tests.fixtures.pilot_solution"
@@ -67,7 +68,9 @@ def test_pilot_source_fills_every_stub_and_appends_hidden_sections():
     cells = [cell.source for cell in source.cells]
     assert f"    {BEGIN_SOLUTION}\n    # a comment before the first statement belongs to the body\n" in cells[2]
     assert f"        {BEGIN_SOLUTION}\n        text = \"\"\"a string\nat column 0 inside the body\"\"\"" in cells[3]
-    assert cells[4] == f"assert double(2) == 4\n{BEGIN_HIDDEN}\nassert double(-3) == -6\n{END_HIDDEN}"
+    # every hidden section starts with the kernel's _probe helper: a failed visible test above must not undefine it
+    assert cells[4] == (f"assert double(2) == 4\n{BEGIN_HIDDEN}\n{KERNEL_HELPER}\n\n\nassert double(-3) == -6\n"
+                        f"{END_HIDDEN}")
     assert not any(find_stubs(text) for text in cells)
     namespace = {}
     for text in cells[1:6]:
