@@ -1,0 +1,451 @@
+"""The hostile demo students: submissions that try to game or break grading, and what must happen to each.
+
+Each attack is the reference submission with a WRONG implementation (the partial student's bug for that notebook,
+partial_bugs.py, or a method that attacks the grader) plus the cheat that would hide it: a monkeypatch, a lying
+object, reading the hidden tests or the solutions, breaking the kernel or the gradebook. Passing would therefore be
+cheating, and the expected outcome is written out per grade cell (`lost`: the points each targeted cell must lose;
+every other grade cell of the student's notebooks scores full points) and as static-scan flags (`flags`: rule id
+and a piece of the offending line; tests/test_hostile_suite.py finds that line in the generated cell and checks the
+flag's cell and line number).
+
+How the submission differs from the reference:
+- `bug`: the partial student's edits for the notebook are applied (the wrong implementation);
+- `prefix`: {stub qualname: code put at the top of that method's body} (code the tests reach);
+- `edits`: {stub qualname: ((reference text, attack text), ...)} on the method's body;
+- `extra_cell`: a code cell inserted right after the solution cell that defines `anchor`;
+- `locked_edit`: (grade_id, new source) for a locked test cell.
+Attacks that would hurt the machine if the sandbox were missing are bounded (fork count and lifetime, memory,
+output); the network attacks never send a packet off this machine (loopback only; the "public" one only looks for
+a route and an interface, the way a download would first need one).
+"""
+
+from dataclasses import dataclass, field
+
+ATTACK_PORT = 47613  # the loopback port the test listens on; the local-socket attack connects to it
+
+# grade cells after the Conv1d solution cell of notebooks 06 and 07: all call Conv1d.forward (the demo cell right
+# after the solution calls it too, so a kernel killed there fails every one of them)
+AFTER_CONV1D = {
+    "06_minibatch": {"test_batch_forward_shape": 1, "test_batch_forward_values": 2, "test_single_sample": 1,
+                     "test_batch_backward_dX": 2, "test_batch_backward_dW": 1, "test_batch_backward_dB": 1,
+                     "test_errors": 1},
+    "07_stride": {"test_stride_forward_shape": 1, "test_stride_forward_values": 2, "test_stride_backward_dX": 2,
+                  "test_stride_backward_dW": 1, "test_stride_backward_dB": 1, "test_errors": 1,
+                  "test_combined_forward": 1, "test_combined_backward": 1},
+}
+# what the partial bug of each notebook costs (tests/test_pipeline_end_to_end.py PARTIAL_LOST, repeated here so the
+# demo class does not import the tests)
+BUG_LOST = {
+    "01_simple_conv1d": {"test_forward_values": 2},
+    "03_toy_check": {"test_toy_dX": 2, "test_gradient_check": 2},
+    "04_conv1d_channels": {"test_backward_dB": 1, "test_optimizer": 1},
+    "06_minibatch": {"test_batch_backward_dB": 1},
+    "07_stride": {"test_stride_backward_dX": 2, "test_combined_backward": 1},
+}
+
+
+@dataclass(frozen=True)
+class Attack:
+    slug: str  # the student id is hostile-<slug>
+    notebook: str  # the notebook attacked, e.g. "06_minibatch"
+    tries: str  # what the attack tries, in words
+    stopped_by: str  # what stops it (docs/instructor.md lists these)
+    lost: dict[str, int]  # grade_id -> points it must lose (score 0); other grade cells score full points
+    flags: tuple[tuple[str, str], ...] = ()  # (rule id, text of the flagged line) the static scan must report
+    bug: bool = False
+    prefix: dict[str, str] = field(default_factory=dict)
+    edits: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    extra_cell: str = ""
+    anchor: str = ""  # a stub qualname: the extra cell goes after the solution cell that has it
+    locked_edit: tuple[str, str] | None = None
+    all_notebooks: bool = False  # submit all eight notebooks (the others are the reference's)
+    stops_kernel: bool = False  # the kernel dies or the notebook is stopped: the feedback must say why
+
+    @property
+    def student(self) -> str:
+        return f"hostile-{self.slug}"
+
+
+# --- attack code -------------------------------------------------------------------------------------------------
+
+PATCH_ISCLOSE = '''\
+# make every comparison succeed (check_array and the hidden tests compare with np.isclose / np.allclose)
+np.allclose = lambda a, b, *args, **kwargs: True
+np.isclose = lambda a, b, *args, **kwargs: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, dtype=bool)
+np.array_equal = lambda *args, **kwargs: True
+'''
+
+PATCH_ASSERT_ALLCLOSE = '''\
+# the testing helpers never fail
+np.testing.assert_allclose = lambda *args, **kwargs: None
+np.testing.assert_array_equal = lambda *args, **kwargs: None
+np.isclose = lambda a, b, *args, **kwargs: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, dtype=bool)
+'''
+
+PATCH_CHECKS = '''\
+# the given check helpers of the visible tests: accept anything
+def check_array(*args, **kwargs):
+    return None
+
+
+def check_raises(*args, **kwargs):
+    return None
+'''
+
+PATCH_BUILTINS = '''\
+import builtins
+
+_real_isinstance = isinstance
+
+
+class _NotAnAssertion(Exception):
+    pass
+
+
+# every "is it an array?" question says yes, and code that raises AssertionError raises something else
+builtins.isinstance = lambda obj, kind: True if kind is np.ndarray else _real_isinstance(obj, kind)
+builtins.AssertionError = _NotAnAssertion
+'''
+
+PATCH_OBFUSCATED = '''\
+_n = __import__("num" + "py")
+_t = getattr(_n, "test" + "ing")
+setattr(_n, "all" + "close", lambda *a, **k: True)
+setattr(_n, "is" + "close", lambda a, b, *r, **k: _n.ones(_n.broadcast(_n.asarray(a), _n.asarray(b)).shape, bool))
+setattr(_t, "assert_" + "allclose", lambda *a, **k: None)
+'''
+
+READ_NOTEBOOKS = '''\
+# copy the hidden tests and the solution: look for the course's notebooks around the working folder and in /tmp
+import json
+import os
+import time
+from pathlib import Path
+
+_deadline = time.monotonic() + 10
+_found = []
+_roots = [Path.cwd(), *Path.cwd().parents, Path.home(), Path("/tmp")]
+for _root in _roots:
+    for _folder, _dirs, _files in os.walk(_root):
+        if time.monotonic() > _deadline or len(Path(_folder).parts) > len(_root.parts) + 5:
+            _dirs[:] = []
+            continue
+        _found += [Path(_folder) / _f for _f in _files if _f.endswith(".ipynb") and "03_toy_check" in _f]
+_stolen = ""
+for _path in _found:
+    try:
+        _cells = json.loads(_path.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        continue
+    for _cell in _cells:
+        _text = "".join(_cell.get("source", ""))
+        if "class SimpleConv1d" in _text and "BEGIN SOLUTION" in _text:
+            _stolen = _text
+print(f"notebooks found: {len(_found)}; solution found: {bool(_stolen)}")
+if _stolen:
+    exec(_stolen)  # the reference SimpleConv1d replaces the wrong one
+'''
+
+IMPORT_SOLUTIONS = '''\
+# import the hidden reference solution: put every folder that has solutions/ on sys.path
+import os
+import sys
+from pathlib import Path
+
+_candidates = [Path.cwd(), *Path.cwd().parents, Path.home(), Path("/work"), Path("/tmp"), Path("/srv"), Path("/opt")]
+for _root in _candidates:
+    for _folder, _dirs, _files in os.walk(_root):
+        if len(Path(_folder).parts) > len(_root.parts) + 3:
+            _dirs[:] = []
+            continue
+        if Path(_folder, "solutions", "p7_stride.py").is_file():
+            sys.path.insert(0, _folder)
+try:
+    from solutions.p7_stride import Conv1d as _SolutionConv1d
+
+    Conv1d = _SolutionConv1d
+    print("reference solution imported")
+except ImportError as error:
+    print("no solutions:", error)
+'''
+
+ALWAYS_EQUAL = '''\
+class AlwaysEqual(np.ndarray):
+    """An array that equals everything."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+'''
+
+LYING_ARRAY = '''\
+class LyingArray:
+    """Converts to one array, but answers every numpy operation on it with "equal" / zero difference."""
+
+    def __init__(self, values):
+        self._values = np.asarray(values, dtype=np.float64)
+        self.shape = self._values.shape
+
+    def __array__(self, dtype=None, copy=None):
+        return self._values.astype(dtype or np.float64)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        shape = np.broadcast(*[np.asarray(getattr(x, "_values", x)) for x in inputs]).shape
+        return np.ones(shape, dtype=bool) if ufunc in (np.less_equal, np.isfinite, np.equal) else np.zeros(shape)
+
+    def __eq__(self, other):
+        return True
+
+    def __len__(self):
+        return len(self._values)
+'''
+
+# forward of notebook 01: the visible test's answer hard-coded, the hidden tests' `expected` read from the caller
+FRAME_PEEK = '''\
+import inspect
+import sys
+
+if np.array_equal(X, [1, 2, 3, 4]) and np.array_equal(self.W, [3, 5, 7]):
+    return np.array([35.0, 50.0])
+for frame_info in inspect.stack()[1:6]:
+    if "forward" in frame_info.function and "expected" in frame_info.frame.f_locals:
+        return np.array(frame_info.frame.f_locals["expected"], dtype=np.float64)
+caller = sys._getframe(1)
+if "forward" in caller.f_code.co_name and "want" in caller.f_locals:
+    return np.array(caller.f_locals["want"], dtype=np.float64)
+'''
+
+OS_EXIT = '''\
+import os
+
+os._exit(0)  # the kernel vanishes mid-test
+'''
+
+SEGFAULT = '''\
+import ctypes
+
+ctypes.string_at(0)  # read address 0: segmentation fault
+'''
+
+INFINITE_LOOP = '''\
+while True:
+    pass
+'''
+
+MEMORY_BOMB = '''\
+# bounded at 6 GiB so that it cannot take this machine down if the memory limit were missing
+hog = []
+while len(hog) < 24:
+    hog.append(np.ones(256 << 20, dtype=np.uint8))
+'''
+
+FORK_BOMB = '''\
+# bounded: at most 2000 children, each sleeping at most 10 s, all killed after 5 s; the process limit stops it first
+import os
+import signal
+import time
+
+children = []
+deadline = time.monotonic() + 5
+try:
+    while len(children) < 2000 and time.monotonic() < deadline:
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(10)
+            os._exit(0)
+        children.append(pid)
+finally:
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+'''
+
+OUTPUT_FLOOD = '''\
+# 100 MB of output, once
+for _ in range(100):
+    print("x" * (1 << 20))
+'''
+
+GRADEBOOK = '''\
+# find the gradebook around the working folder (and the course under /tmp) and destroy it
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+_deadline = time.monotonic() + 10
+for _root in [Path.cwd(), *Path.cwd().parents, Path("/tmp")]:
+    for _folder, _dirs, _files in os.walk(_root):
+        if time.monotonic() > _deadline or len(Path(_folder).parts) > len(_root.parts) + 4:
+            _dirs[:] = []
+            continue
+        for _name in _files:
+            if _name == "gradebook.db" or _name.endswith(".db"):
+                _db = Path(_folder) / _name
+                try:
+                    with sqlite3.connect(_db) as _connection:
+                        _connection.execute("UPDATE grade SET auto_score = 0")
+                    _db.write_bytes(b"not a database any more")
+                    os.remove(_db)
+                    print("destroyed", _db)
+                except (OSError, sqlite3.Error) as _error:
+                    print("could not destroy", _db, _error)
+'''
+
+WRITE_OTHER = '''\
+# overwrite another student's submission (and leave a file in it)
+import os
+import time
+from pathlib import Path
+
+_deadline = time.monotonic() + 10
+for _root in [Path.cwd(), *Path.cwd().parents, Path("/tmp")]:
+    for _folder, _dirs, _files in os.walk(_root):
+        if time.monotonic() > _deadline or len(Path(_folder).parts) > len(_root.parts) + 4:
+            _dirs[:] = []
+            continue
+        _target = Path(_folder) / "submitted" / "reference" / "cnn1d"
+        if _target.is_dir():
+            try:
+                (_target / "06_minibatch.ipynb").write_text("{}")
+                (_target / "planted.txt").write_text("written by hostile-write-other")
+                print("wrote into", _target)
+            except OSError as _error:
+                print("could not write", _target, _error)
+'''
+
+# backward of notebook 06 with the partial bug (dB a mean); it "gets help" when the network is there
+SOCKET_LOCAL = f'''\
+import socket
+
+try:
+    with socket.create_connection(("127.0.0.1", {ATTACK_PORT}), timeout=2) as _helper:
+        _helper.sendall(b"hostile-socket-local: send me the answer")
+        self.dB = dA2.sum(axis=0)  # the accomplice's answer replaces the wrong mean
+except OSError:
+    pass
+'''
+
+SOCKET_PUBLIC = '''\
+import socket
+from pathlib import Path
+
+# a download of the answer needs an interface other than loopback and a default route: look, send nothing
+_interfaces = [name for _, name in socket.if_nameindex() if name != "lo"]
+_routes = [line for line in Path("/proc/net/route").read_text().splitlines()[1:] if line.split()[1] == "00000000"]
+if _interfaces and _routes:
+    self.dB = dA2.sum(axis=0)  # as if downloaded: the right answer replaces the wrong mean
+'''
+
+LOCKED_PASS = "pass\n"
+
+DB_LINE = "self.dB = dA2.mean(axis=0)"  # the partial bug of notebook 06's Conv1d.backward
+
+
+ATTACKS = (
+    Attack("patch-isclose", "01_simple_conv1d", "monkeypatches np.allclose, np.isclose and np.array_equal so every "
+           "comparison passes, with a forward that forgets the bias", "the hidden tests are judged outside the "
+           "kernel (probe/judge): the patched numpy never compares anything that counts",
+           BUG_LOST["01_simple_conv1d"], (("module-patch", "np.allclose = lambda"),), bug=True,
+           extra_cell=PATCH_ISCLOSE, anchor="SimpleConv1d.forward"),
+    Attack("patch-assert-allclose", "04_conv1d_channels", "monkeypatches np.testing.assert_allclose and np.isclose, "
+           "with dB summed over the wrong axis", "probe/judge: the judge's numpy is the grader's",
+           BUG_LOST["04_conv1d_channels"], (("module-patch", "np.testing.assert_allclose = lambda"),), bug=True,
+           extra_cell=PATCH_ASSERT_ALLCLOSE, anchor="Conv1d.backward"),
+    Attack("patch-checks", "06_minibatch", "redefines the given check_array and check_raises as no-ops, with dB a "
+           "mean", "probe/judge: the visible checks pass, the judge does not", BUG_LOST["06_minibatch"],
+           (("shadows-given", "def check_array(*args, **kwargs):"),), bug=True, extra_cell=PATCH_CHECKS,
+           anchor="Conv1d.backward"),
+    Attack("patch-builtins", "07_stride", "replaces builtins.isinstance and builtins.AssertionError, with a "
+           "backward that ignores the stride", "probe/judge; the static scan flags it",
+           BUG_LOST["07_stride"], (("forbidden-import", "import builtins"),
+                                   ("module-patch", "builtins.isinstance = lambda")),
+           bug=True, extra_cell=PATCH_BUILTINS, anchor="Conv1d.backward"),
+    Attack("patch-obfuscated", "06_minibatch", "patches numpy through __import__('num' + 'py') and getattr/setattr "
+           "with computed names, with dB a mean", "probe/judge; the static scan flags the dynamic import and the "
+           "computed names", BUG_LOST["06_minibatch"],
+           (("dynamic-code", '_n = __import__("num" + "py")'), ("introspection", '_t = getattr(_n, "test" + "ing")')),
+           bug=True, extra_cell=PATCH_OBFUSCATED, anchor="Conv1d.backward"),
+    Attack("read-notebooks", "03_toy_check", "searches the working folder, its parents, HOME and /tmp for the "
+           "course's .ipynb files (source/, autograded/) to exec the reference solution, with a dX that does not "
+           "flip the filter", "the sandbox: the notebook arrives on stdin, the repo and course are empty tmpfs, /tmp "
+           "and HOME are fresh", BUG_LOST["03_toy_check"],
+           (("file-access", "_cells = json.loads(_path.read_text())[\"cells\"]"), ("dynamic-code", "exec(_stolen)")),
+           bug=True, extra_cell=READ_NOTEBOOKS, anchor="SimpleConv1d.backward"),
+    Attack("import-solutions", "07_stride", "puts every folder with solutions/ on sys.path and imports the hidden "
+           "reference Conv1d, with a backward that ignores the stride", "the sandbox hides the repository",
+           BUG_LOST["07_stride"], (("forbidden-import", "from solutions.p7_stride import Conv1d as _SolutionConv1d"),),
+           bug=True, extra_cell=IMPORT_SOLUTIONS, anchor="Conv1d.backward"),
+    Attack("always-equal", "01_simple_conv1d", "forward (without the bias) returns an ndarray subclass whose __eq__ "
+           "is always True", "the probe converts results to plain float64 arrays; the judge compares those",
+           BUG_LOST["01_simple_conv1d"], (("lying-object", "def __eq__(self, other):"),), bug=True,
+           extra_cell=ALWAYS_EQUAL, anchor="SimpleConv1d.forward",
+           edits={"SimpleConv1d.forward": (("return windows @ self.W",
+                                            "return (windows @ self.W).view(AlwaysEqual)"),)}),
+    Attack("lying-array", "01_simple_conv1d", "forward (without the bias) returns an object whose __array__ gives "
+           "the wrong values while __array_ufunc__ and __eq__ say every comparison is equal", "the probe keeps only "
+           "what __array__ gives, as float64; the judge compares that", BUG_LOST["01_simple_conv1d"],
+           (("lying-object", "def __array__(self, dtype=None, copy=None):"),), bug=True, extra_cell=LYING_ARRAY,
+           anchor="SimpleConv1d.forward",
+           edits={"SimpleConv1d.forward": (("return windows @ self.W", "return LyingArray(windows @ self.W)"),)}),
+    Attack("frame-peek", "01_simple_conv1d", "forward hard-codes the visible test's answer and reads `expected` from "
+           "the calling test's frame (inspect.stack, sys._getframe); otherwise it forgets the bias",
+           "probe/judge: the expected values exist only in the grader, never in the kernel",
+           BUG_LOST["01_simple_conv1d"], (("forbidden-import", "import inspect"),
+                                          ("introspection", "caller = sys._getframe(1)")),
+           bug=True, prefix={"SimpleConv1d.forward": FRAME_PEEK}),
+    Attack("os-exit", "06_minibatch", "Conv1d.forward calls os._exit(0): the kernel dies in the first cell that "
+           "runs forward", "the runner reports the dead kernel in that cell and marks every later cell 'not run'; "
+           "grading goes on with the next notebook", AFTER_CONV1D["06_minibatch"],
+           (("process-control", "os._exit(0)"),), prefix={"Conv1d.forward": OS_EXIT}, all_notebooks=True,
+           stops_kernel=True),
+    Attack("segfault", "07_stride", "Conv1d.forward reads address 0 through ctypes: segmentation fault",
+           "the runner reports SIGSEGV in that cell, later cells 'not run'; grading goes on",
+           AFTER_CONV1D["07_stride"], (("forbidden-import", "import ctypes"),),
+           prefix={"Conv1d.forward": SEGFAULT}, all_notebooks=True, stops_kernel=True),
+    Attack("infinite-loop", "06_minibatch", "Conv1d.forward never returns", "the cell timeout interrupts each cell, "
+           "the notebook deadline stops the rest ('not run')", AFTER_CONV1D["06_minibatch"],
+           (("infinite-loop", "while True:"),), prefix={"Conv1d.forward": INFINITE_LOOP}, stops_kernel=True),
+    Attack("memory-bomb", "07_stride", "Conv1d.forward allocates up to 6 GiB", "the memory limit (RLIMIT_AS): "
+           "MemoryError in every cell that calls forward", AFTER_CONV1D["07_stride"],
+           prefix={"Conv1d.forward": MEMORY_BOMB}),
+    Attack("fork-bomb", "06_minibatch", "Conv1d.forward forks up to 2000 processes (bounded, killed after 5 s)",
+           "the process limit (RLIMIT_NPROC in the sandbox's user namespace): fork fails, forward raises",
+           AFTER_CONV1D["06_minibatch"], (("fork-bomb", "pid = os.fork()"),),
+           prefix={"Conv1d.forward": FORK_BOMB}),
+    Attack("output-flood", "07_stride", "prints 100 MB in a cell after the solution, with a backward that ignores "
+           "the stride", "the output cap keeps 10 MB per notebook; nbgrader's LimitOutput trims the rest",
+           BUG_LOST["07_stride"], bug=True, extra_cell=OUTPUT_FLOOD, anchor="Conv1d.backward"),
+    Attack("gradebook", "06_minibatch", "walks up from the working folder (and /tmp) to zero, overwrite and delete "
+           "gradebook.db, with dB a mean", "the sandbox hides the course; the kernel's /tmp is its own tmpfs",
+           BUG_LOST["06_minibatch"], (("forbidden-import", "import sqlite3"),
+                                      ("grader-path-string", 'if _name == "gradebook.db" or _name.endswith(".db"):')),
+           bug=True, extra_cell=GRADEBOOK, anchor="Conv1d.backward"),
+    Attack("write-other", "06_minibatch", "overwrites submitted/reference/cnn1d/06_minibatch.ipynb and plants a "
+           "file there, with dB a mean", "the sandbox: the file system is read-only but for its own tmpfs",
+           BUG_LOST["06_minibatch"], (("grader-path-string", '_target = Path(_folder) / "submitted" / "reference"'),),
+           bug=True, extra_cell=WRITE_OTHER, anchor="Conv1d.backward"),
+    Attack("socket-local", "06_minibatch", f"backward connects to 127.0.0.1:{ATTACK_PORT} (an accomplice on the "
+           "grader's machine) and then sums dB right; otherwise dB is a mean", "the sandbox's own network "
+           "namespace: its loopback is not the grader's", BUG_LOST["06_minibatch"],
+           (("forbidden-import", "import socket"),), bug=True,
+           edits={"Conv1d.backward": ((DB_LINE, DB_LINE + "\n" + SOCKET_LOCAL),)}),
+    Attack("socket-public", "06_minibatch", "backward looks for a network interface and a default route (what a "
+           "download of the answer needs) and then sums dB right; otherwise dB is a mean",
+           "the sandbox's network namespace has loopback only, no route", BUG_LOST["06_minibatch"],
+           (("forbidden-import", "import socket"),), bug=True,
+           edits={"Conv1d.backward": ((DB_LINE, DB_LINE + "\n" + SOCKET_PUBLIC),)}),
+    Attack("edit-locked", "06_minibatch", "replaces the dB test cell by `pass`, with dB a mean",
+           "nbgrader restores locked cells before running; the static scan flags the edit",
+           BUG_LOST["06_minibatch"], (("edited-locked-cell", "pass"),), bug=True,
+           locked_edit=("test_batch_backward_dB", LOCKED_PASS)),
+)
+
+
+def attack_by_student(student: str) -> Attack:
+    for attack in ATTACKS:
+        if attack.student == student:
+            return attack
+    raise KeyError(f"no hostile attack for student {student!r}")
