@@ -165,11 +165,19 @@ FORK_BOMB_SHELL = re.compile(r":\s*\|\s*:|\|\s*:\s*&|\bfork\b")
 # --- helpers on the tree ---------------------------------------------------------------------------------------
 
 def dotted_name(node: ast.AST) -> str | None:
-    """'np.testing.assert_allclose' for a Name/Attribute chain, else None."""
+    """'np.testing.assert_allclose' for a Name/Attribute chain (getattr(x, "y") read as x.y), else None."""
     parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+              and isinstance(node.args[1].value, str)):
+            parts.append(node.args[1].value)
+            node = node.args[0]
+        else:
+            break
     if isinstance(node, ast.Name):
         parts.append(node.id)
         return ".".join(reversed(parts))
@@ -625,7 +633,7 @@ class CellScanner(ast.NodeVisitor):
         bare = name.removeprefix("builtins.")
         if bare in DYNAMIC_CODE_CALLS and (name == bare or name.startswith("builtins.")):
             self.flag(node, "dynamic-code")
-        elif bare in {"setattr", "delattr"} and node.args:
+        elif (bare in {"setattr", "delattr"} or name.endswith((".__setattr__", ".__delattr__"))) and node.args:
             target = node.args[0]
             attribute = node.args[1] if len(node.args) > 1 else None
             literal = attribute.value if isinstance(attribute, ast.Constant) else None
