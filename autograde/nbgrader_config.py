@@ -1,6 +1,7 @@
 # The course's one nbgrader configuration. nbgrader reads it from the current folder, so every pipeline command
 # runs nbgrader with cwd=autograde/ (see autograde/nbgrader_run.py); `make lab` points Jupyter at this folder.
 # The course directory is this folder unless $CNN1D_COURSE_ROOT names another (the tests grade in a temp folder).
+import json
 import os
 import sys
 from pathlib import Path
@@ -36,6 +37,9 @@ c.SandboxedExecute.max_processes = 256
 c.SandboxedExecute.max_output_bytes = 10 * 1024 * 1024
 c.SandboxedExecute.max_file_mib = 256
 c.SandboxedExecute.cpu_seconds = 2400
+# shorter limits for a test course: $CNN1D_SANDBOX_LIMITS = JSON of these traits (tests/test_hostile_suite.py)
+for _trait, _value in json.loads(os.environ.get("CNN1D_SANDBOX_LIMITS") or "{}").items():
+    setattr(c.SandboxedExecute, _trait, _value)
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 

@@ -361,7 +361,7 @@ ATTACKS = (
     Attack("patch-builtins", "07_stride", "replaces builtins.isinstance and builtins.AssertionError, with a "
            "backward that ignores the stride", "probe/judge; the static scan flags it",
            BUG_LOST["07_stride"], (("forbidden-import", "import builtins"),
-                                   ("module-patch", "builtins.isinstance = lambda")),
+                                   ("builtins-access", "builtins.isinstance = lambda")),
            bug=True, extra_cell=PATCH_BUILTINS, anchor="Conv1d.backward"),
     Attack("patch-obfuscated", "06_minibatch", "patches numpy through __import__('num' + 'py') and getattr/setattr "
            "with computed names, with dB a mean", "probe/judge; the static scan flags the dynamic import and the "
@@ -407,7 +407,7 @@ ATTACKS = (
            prefix={"Conv1d.forward": SEGFAULT}, all_notebooks=True, stops_kernel=True),
     Attack("infinite-loop", "06_minibatch", "Conv1d.forward never returns", "the cell timeout interrupts each cell, "
            "the notebook deadline stops the rest ('not run')", AFTER_CONV1D["06_minibatch"],
-           (("infinite-loop", "while True:"),), prefix={"Conv1d.forward": INFINITE_LOOP}, stops_kernel=True),
+           (("may-not-terminate", "while True:"),), prefix={"Conv1d.forward": INFINITE_LOOP}, stops_kernel=True),
     Attack("memory-bomb", "07_stride", "Conv1d.forward allocates up to 6 GiB", "the memory limit (RLIMIT_AS): "
            "MemoryError in every cell that calls forward", AFTER_CONV1D["07_stride"],
            prefix={"Conv1d.forward": MEMORY_BOMB}),
