@@ -7,8 +7,9 @@ The oracle is the formula and its domain written out here, independent of soluti
 
 import re
 
-from autograde.judge import expect_raises, named, value
+from autograde.judge import expect_raises, named, raised_message, value
 from autograde.judges._conv_loops import is_int
+from autograde.probe import Raised
 
 
 def _expected(n_in, filter_size, padding=0, stride=1):
@@ -21,14 +22,14 @@ def _expected(n_in, filter_size, padding=0, stride=1):
 
 
 def _call(*args, **kwargs) -> str:
-    return f"output_size({', '.join(map(repr, args))}{''.join(f', {k}={v!r}' for k, v in kwargs.items())})"
+    return f"output_size({', '.join([*map(repr, args), *(f'{k}={v!r}' for k, v in kwargs.items())])})"
 
 
 def _expect_number(call: str, result, want: int, hint: str = ""):
     """result (a float64 array from the kernel) is the scalar want."""
     if result.shape != () or result != want:
         shown = f"{result.item():g}" if result.shape == () else f"an array of shape {result.shape}"
-        raise AssertionError(f"{call} returned {shown}, expected {want}" + (f"{hint}" if hint else ""))
+        raise AssertionError(f"{call} returned {shown}, expected {want}{hint}")
 
 
 def _names(message: str, number) -> bool:
@@ -62,7 +63,10 @@ def test_output_size_invalid(key, got, *, args, kwargs):
     if want is None:
         expect_raises(call, got, ValueError, f"{call} は ValueError を出すべきです")
     else:
-        _expect_number(call, value(got, call), want, ": F == N_in + 2P is valid / F == N_in + 2P は正しい入力です")
+        hint = ": F == N_in + 2P is valid / F == N_in + 2P は正しい入力です"
+        if isinstance(got, Raised):
+            raise AssertionError(f"{raised_message(call, got)}\nexpected {want}{hint}")
+        _expect_number(call, value(got, call), want, hint)
 
 
 def test_output_size_not_integer(key, got, *, kwargs):
