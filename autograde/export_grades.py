@@ -166,8 +166,9 @@ def main(argv=None) -> int:
     review = flags_table(flags)
     if review:
         print("\n" + review)
+    count = sum(map(len, flags.values()))
     print(f"\n{len(rows)} rows (student x notebook) written to {course.grades_csv}; "
-          f"{sum(map(len, flags.values()))} flags to {flags_csv}")
+          f"{count} flag{'s' if count != 1 else ''} to {flags_csv}")
     return 0
 
 

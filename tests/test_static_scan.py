@@ -352,6 +352,23 @@ def test_attack_in_a_real_notebook(demo_course, tmp_path):
     assert {(f.cell, f.rule) for f in flags} == {(scratch, "module-patch"), (test, "edited-locked-cell")}
 
 
+def test_builtins_the_notebooks_checks_use_are_protected(tmp_path):
+    """A builtin outside the core set is protected only where a check calls it: here the test cell calls sorted()."""
+    def test_calls_sorted(notebook):
+        notebook.cells[4].source = TEST + "assert sorted([2, 1]) == [1, 2]\n"
+
+    flags = scan_with(tmp_path, added="max = 3\nsorted = list\n", edit=(4, TEST + "assert sorted([2, 1]) == [1, 2]\n"))
+    assert (len(flags), flags[0].rule) == (1, "edited-locked-cell")  # the release's test cell does not call sorted
+    released = released_notebook()
+    test_calls_sorted(released)
+    submitted = nbformat.from_dict(json.loads(json.dumps(released)))
+    submitted.cells.append(new_code_cell("max = 3\nsorted = list\n", id="student-added"))
+    nbformat.write(released, tmp_path / "released.ipynb")
+    nbformat.write(submitted, tmp_path / "01_x.ipynb")
+    flags = scan_notebook(tmp_path / "01_x.ipynb", tmp_path / "released.ipynb")
+    assert [(f.cell, f.line, f.rule) for f in flags] == [(len(submitted.cells) - 1, 2, "shadows-builtin")]
+
+
 def test_write_read_round_trip_replaces_a_students_flags(tmp_path):
     course = Course(tmp_path)
     flags = [Flag("01_x", 3, 4, "module-patch", "np.allclose = f"), Flag("02_y", 1, 1, "shell-command", "!ls")]
