@@ -68,7 +68,7 @@ def hostile(tmp_path_factory):
     (root / "data").symlink_to(REPO / "data")
     course = Course(root / "course")
     assert release(course), "make release failed"
-    log = make_demo_class(course)
+    log = make_demo_class(course, hostile=True)
     assert not [line for line in log if line.startswith("warning")], log
     canary = root / "canary.txt"
     canary.write_text("untouched")

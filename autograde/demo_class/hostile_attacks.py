@@ -207,6 +207,7 @@ FRAME_PEEK = '''\
 import inspect
 import sys
 
+self.X = as_float_array("X", X)  # backward still works: only the forward values are faked
 if np.array_equal(X, [1, 2, 3, 4]) and np.array_equal(self.W, [3, 5, 7]):
     return np.array([35.0, 50.0])
 for frame_info in inspect.stack()[1:6]:

@@ -127,9 +127,9 @@ def make_hostile_class(course: Course, items, log: list[str]) -> None:
                     shutil.copyfile(reference, folder / item.filename)
 
 
-def make_demo_class(course: Course, hostile: bool = True) -> list[str]:
-    """Write the demo submissions (the hostile ones too unless hostile=False); returns the log lines (warnings
-    start with 'warning:')."""
+def make_demo_class(course: Course, hostile: bool = False) -> list[str]:
+    """Write the demo submissions (with hostile=True the hostile ones too: the command line's default); returns the
+    log lines (warnings start with 'warning:')."""
     sys.path.insert(0, str(REPO))
     log = []
     items = course_notebooks()
