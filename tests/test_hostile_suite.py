@@ -13,6 +13,7 @@ import os
 import socket
 import sqlite3
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
@@ -70,10 +71,11 @@ def hostile(tmp_path_factory):
     assert release(course), "make release failed"
     log = make_demo_class(course, hostile=True)
     assert not [line for line in log if line.startswith("warning")], log
-    canary = root / "canary.txt"
-    canary.write_text("untouched")
-    repo_top = sorted(path.name for path in REPO.iterdir())
-    tmp_top = set(os.listdir("/tmp"))
+    # .db files where the gradebook attack looks (it deletes every *.db it finds) if it got out of the sandbox
+    canaries = [course.root / "canary.db", REPO / f".hostile-canary-{os.getpid()}.db",
+                Path(f"/tmp/hostile-canary-{os.getpid()}.db")]
+    for canary in canaries:
+        canary.write_text("untouched")
     before = tree_digest(course.submitted_dir)
     accomplice = Accomplice(ATTACK_PORT)
     patch = pytest.MonkeyPatch()
@@ -83,11 +85,14 @@ def hostile(tmp_path_factory):
     finally:
         patch.undo()
         accomplice.close()
+        canaries_after = {canary: canary.is_file() and canary.read_text() for canary in canaries}
+        for canary in canaries[1:]:
+            canary.unlink(missing_ok=True)
     feedback_ok = make_feedback(course)
     return SimpleNamespace(course=course, failed=failed, scores=read_scores(course), flags=read_flags(course),
                            submitted_before=before, submitted_after=tree_digest(course.submitted_dir),
-                           canary=canary, repo_top=repo_top, tmp_top=tmp_top, connections=accomplice.connections,
-                           feedback_ok=feedback_ok, root=root)
+                           canaries=canaries_after, connections=accomplice.connections, feedback_ok=feedback_ok,
+                           root=root)
 
 
 def points(scores, student, notebook):
@@ -148,10 +153,8 @@ def test_gradebook_intact(hostile):
 
 def test_no_submission_changed_and_nothing_planted(hostile):
     assert hostile.submitted_after == hostile.submitted_before
-    assert hostile.canary.read_text() == "untouched"
-    assert sorted(path.name for path in REPO.iterdir()) == hostile.repo_top
+    assert hostile.canaries == {canary: "untouched" for canary in hostile.canaries}
     assert not list(hostile.root.rglob("planted.txt"))
-    assert not {name for name in set(os.listdir("/tmp")) - hostile.tmp_top if "planted" in name or name.endswith(".db")}
 
 
 def test_no_connection_reached_the_graders_loopback(hostile):
