@@ -100,7 +100,7 @@ def unprivileged_ids() -> tuple[int, int]:
 def hidden_paths() -> list[Path]:
     """Folders covered by an empty tmpfs: the repository, the course, the grader's home and root's."""
     candidates = [REPO, Path(os.environ.get(COURSE_ROOT_ENV, REPO / "autograde")), Path.home(), Path("/root"),
-                  Path("/home")]
+                  Path("/home"), Path("/var/tmp")]
     existing = sorted({path.resolve() for path in candidates if path.resolve().is_dir()}, key=lambda p: len(p.parts))
     hidden: list[Path] = []
     for path in existing:

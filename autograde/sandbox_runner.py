@@ -127,9 +127,10 @@ class CappedClient(NotebookClient):
     def output(self, outs, msg, display_id, cell_index):
         if not self.accepting:  # output of a cell after its timeout: nobody will look at it
             return None
-        size = len(json.dumps(msg.get("content", {}), default=str))
         msg_type = msg["msg_type"]
-        if self.kept_bytes + size <= self.max_output_bytes:
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) if msg_type == "stream" else len(json.dumps(content, default=str))
+        if not self.cap_noted and self.kept_bytes + size <= self.max_output_bytes:
             self.kept_bytes += size
             return super().output(outs, msg, display_id, cell_index)
         if not self.cap_noted:
@@ -151,6 +152,26 @@ class CappedClient(NotebookClient):
             self.kept_bytes += size  # hidden-test results: the score depends on them
             return super().output(outs, msg, display_id, cell_index)
         return None
+
+
+async def next_message(channel, timeout: float):
+    """The next message, or None for one that does not verify (e.g. mangled by a forked copy of the kernel)."""
+    try:
+        return await channel.get_msg(timeout=timeout)
+    except ValueError:
+        return None
+
+
+def sandbox_tasks() -> dict[int, int]:
+    """pid -> thread count of every process in the sandbox's PID namespace."""
+    tasks = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                tasks[int(entry)] = len(os.listdir(f"/proc/{entry}/task"))
+            except OSError:
+                continue
+    return tasks
 
 
 class Runner:
@@ -177,12 +198,33 @@ class Runner:
                 if cell.cell_type != "code" or not cell.source.strip():
                     continue
                 stop = await self.run_cell(cell, index)
+                self.end_stray_processes(cell, index)
                 if stop:
                     english, japanese = stop
                     self.reasons.append(f"cell {index}: {english}")
                     mark_not_run(self.nb, index + 1, english, japanese, last)
                     break
             await self.stop_kernel()
+
+    def end_stray_processes(self, cell, index: int) -> None:
+        """A cell left the sandbox near its process limit (a fork bomb): kill all but the kernel and this runner,
+        else the next cells (and this runner) could not start a thread."""
+        tasks = sandbox_tasks()
+        if sum(tasks.values()) <= self.settings["max_processes"] // 2:
+            return
+        process = getattr(self.client.km.provisioner, "process", None)
+        keep = {1, os.getpid(), getattr(process, "pid", None)}
+        strays = [pid for pid in tasks if pid not in keep]
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.reasons.append(f"cell {index}: {len(strays)} processes killed after the cell (process limit)")
+        cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=(
+            f"\n[autograde] {len(strays)} processes this cell started were killed: the sandbox was near its limit of "
+            f"{self.settings['max_processes']} processes.\n[autograde] このセルが起動した {len(strays)} 個のプロセスを"
+            f"終了しました（プロセス数の上限 {self.settings['max_processes']} に近づいたため）。\n")))
 
     async def stop_kernel(self) -> None:
         """Kill the kernel outright: a kernel that ignores shutdown requests must not hold up grading."""
@@ -206,12 +248,12 @@ class Runner:
             if remaining <= 0:
                 return await self.timed_out(cell, msg_id, by_notebook=cell_limit < self.settings["cell_timeout"])
             try:
-                msg = await kc.iopub_channel.get_msg(timeout=min(1.0, remaining))
+                msg = await next_message(kc.iopub_channel, min(1.0, remaining))
             except Empty:
                 if not await km.is_alive():
                     return self.died(cell)
                 continue
-            if msg["parent_header"].get("msg_id") != msg_id:
+            if msg is None or msg["parent_header"].get("msg_id") != msg_id:
                 continue
             try:
                 self.client.process_message(msg, cell, index)
@@ -221,8 +263,10 @@ class Runner:
 
     async def drain_shell_reply(self, msg_id: str) -> None:
         try:
-            while (await self.client.kc.shell_channel.get_msg(timeout=5))["parent_header"].get("msg_id") != msg_id:
-                pass
+            while True:
+                msg = await next_message(self.client.kc.shell_channel, 5)
+                if msg is not None and msg["parent_header"].get("msg_id") == msg_id:
+                    return
         except Empty:
             pass
 
@@ -256,12 +300,12 @@ class Runner:
         grace_end = time.monotonic() + min(INTERRUPT_GRACE, max(self.deadline - time.monotonic(), 0))
         while time.monotonic() < grace_end:
             try:
-                msg = await kc.iopub_channel.get_msg(timeout=0.5)
+                msg = await next_message(kc.iopub_channel, 0.5)
             except Empty:
                 if not await km.is_alive():
                     return self.died(cell)
                 continue
-            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+            if (msg is not None and msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
                     and msg["content"]["execution_state"] == "idle"):
                 await self.drain_shell_reply(msg_id)
                 return None
