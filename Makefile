@@ -6,9 +6,16 @@ STAMP  := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export KERAS_BACKEND ?= numpy
 
-.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab source sync-given
+.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab source sync-given bwrap
 
-install: $(STAMP)
+install: $(STAMP) bwrap
+
+# autograde runs student code in a bubblewrap sandbox (docs/instructor.md); installed here when root with apt-get
+bwrap:
+	@command -v bwrap >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq bubblewrap; else \
+		echo "autograde needs bubblewrap: install it (Debian/Ubuntu: sudo apt-get install bubblewrap)" \
+		"or grade with --no-sandbox on a throwaway machine"; fi; }
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,7 +38,7 @@ bench-grading: $(STAMP)
 	$(PY) tests/bench_grading.py
 
 # The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades.
-demo: $(STAMP)
+demo: $(STAMP) bwrap
 	$(PY) -m autograde.release
 	$(PY) -m autograde.demo_class.make_submissions
 	$(PY) -m autograde.grade_submissions --force
@@ -41,7 +48,7 @@ demo: $(STAMP)
 release: $(STAMP)
 	$(PY) -m autograde.release
 
-autograde: $(STAMP)
+autograde: $(STAMP) bwrap
 	$(PY) -m autograde.grade_submissions
 	$(PY) -m autograde.export_grades
 
