@@ -162,6 +162,15 @@ async def next_message(channel, timeout: float):
         return None
 
 
+def in_own_pid_namespace() -> bool:
+    """True inside bwrap's PID namespace: PID 1 there is bwrap itself."""
+    try:
+        with open("/proc/1/cmdline", "rb") as handle:
+            return os.path.basename(handle.read().split(b"\0")[0]) == b"bwrap"
+    except OSError:
+        return False
+
+
 def sandbox_tasks() -> dict[int, int]:
     """pid -> thread count of every process in the sandbox's PID namespace."""
     tasks = {}
@@ -209,6 +218,8 @@ class Runner:
     def end_stray_processes(self, cell, index: int) -> None:
         """A cell left the sandbox near its process limit (a fork bomb): kill all but the kernel and this runner,
         else the next cells (and this runner) could not start a thread."""
+        if not self.settings.get("set_process_limit", True) or not in_own_pid_namespace():
+            return  # unsandboxed, /proc shows the whole machine: never kill anything there
         tasks = sandbox_tasks()
         if sum(tasks.values()) <= self.settings["max_processes"] // 2:
             return
