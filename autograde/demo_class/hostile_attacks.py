@@ -283,7 +283,7 @@ for _root in [Path.cwd(), *Path.cwd().parents, Path("/tmp")]:
             _dirs[:] = []
             continue
         for _name in _files:
-            if _name == "gradebook.db" or _name.endswith(".db"):
+            if _name == "gradebook.db" or "canary" in _name:  # never other programs' .db files
                 _db = Path(_folder) / _name
                 try:
                     with sqlite3.connect(_db) as _connection:
@@ -422,7 +422,7 @@ ATTACKS = (
     Attack("gradebook", "06_minibatch", "walks up from the working folder (and /tmp) to zero, overwrite and delete "
            "gradebook.db, with dB a mean", "the sandbox hides the course; the kernel's /tmp is its own tmpfs",
            BUG_LOST["06_minibatch"], (("forbidden-import", "import sqlite3"),
-                                      ("grader-path-string", 'if _name == "gradebook.db" or _name.endswith(".db"):')),
+                                      ("grader-path-string", 'if _name == "gradebook.db" or "canary" in _name:')),
            bug=True, extra_cell=GRADEBOOK, anchor="Conv1d.backward"),
     Attack("write-other", "06_minibatch", "overwrites submitted/reference/cnn1d/06_minibatch.ipynb and plants a "
            "file there, with dB a mean", "the sandbox: the file system is read-only but for its own tmpfs",
