@@ -38,10 +38,12 @@ bench-grading: $(STAMP)
 	$(PY) tests/bench_grading.py
 
 # The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades.
+# Short sandbox limits for the demo: its hostile-infinite-loop student would otherwise run 20 minutes.
 demo: $(STAMP) bwrap
 	$(PY) -m autograde.release
 	$(PY) -m autograde.demo_class.make_submissions
-	$(PY) -m autograde.grade_submissions --force
+	CNN1D_SANDBOX_LIMITS='{"cell_timeout": 30, "notebook_timeout": 150}' \
+		$(PY) -m autograde.grade_submissions --force
 	$(PY) -m autograde.feedback
 	$(PY) -m autograde.export_grades --details
 
