@@ -16,11 +16,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from autograde import sandbox
 from autograde.course import REPO
 from autograde.sandbox import SandboxLimits, bwrap_available, execute_in_sandbox, hidden_paths
 from autograde.sandbox_execute import SandboxedExecute
 
-pytestmark = pytest.mark.skipif(not bwrap_available(),
+needs_bwrap = pytest.mark.skipif(not bwrap_available(),
                                 reason="bubblewrap (bwrap) is not installed or cannot create namespaces here "
                                        "(apt-get install bubblewrap)")
 
@@ -130,35 +131,42 @@ def isolation(course_outside_tmp):
     return executed, reasons, time.monotonic() - start
 
 
+@needs_bwrap
 def test_notebook_cannot_read_the_course_the_repo_or_home(isolation):
     out = text(isolation[0].cells[0])
     assert "DENIED" in out and "READ" not in out, out
 
 
+@needs_bwrap
 def test_notebook_writes_only_its_scratch(isolation):
     out = text(isolation[0].cells[1])
     assert "WROTE" not in out and "scratch ok" in out, out
 
 
+@needs_bwrap
 def test_notebook_has_no_network(isolation):
     out = text(isolation[0].cells[2])
     assert "CONNECTED" not in out and out.count("NO NETWORK") == 2, out
 
 
+@needs_bwrap
 def test_notebook_cannot_see_its_own_source(isolation):
     out = text(isolation[0].cells[3])
     assert "notebook not found" in out, out
 
 
+@needs_bwrap
 def test_memory_limit_raises_memory_error(isolation):
     assert "MemoryError" in text(isolation[0].cells[4])
 
 
+@needs_bwrap
 def test_file_size_limit(isolation):
     cell = isolation[0].cells[5]
     assert errors(cell) and "File too large" in text(cell), text(cell)
 
 
+@needs_bwrap
 def test_fork_bomb_is_stopped_and_the_kernel_goes_on(isolation):
     assert "fork stopped" in text(isolation[0].cells[6])
     assert "processes this cell started were killed" in text(isolation[0].cells[6])
@@ -166,6 +174,7 @@ def test_fork_bomb_is_stopped_and_the_kernel_goes_on(isolation):
     assert int(nobody_processes.strip() or 0) < 10, "the fork bomb outlived its sandbox"
 
 
+@needs_bwrap
 def test_infinite_loop_times_out_and_the_next_cell_runs(isolation):
     executed, reasons, _ = isolation
     assert errors(executed.cells[7]) == ["CellTimeoutError"]
@@ -174,6 +183,7 @@ def test_infinite_loop_times_out_and_the_next_cell_runs(isolation):
     assert any("timeout" in reason for reason in reasons)
 
 
+@needs_bwrap
 def test_output_is_capped(isolation):
     executed = isolation[0]
     kept = sum(len(json.dumps(cell.outputs)) for cell in executed.cells)
@@ -182,10 +192,12 @@ def test_output_is_capped(isolation):
     assert "after the flood" not in text(executed.cells[10])  # dropped: past the cap
 
 
+@needs_bwrap
 def test_errors_are_kept_past_the_output_cap(isolation):
     assert errors(isolation[0].cells[11]) == ["ValueError"]  # else nbgrader would score the cell as passed
 
 
+@needs_bwrap
 def test_kernel_exit_is_reported_and_later_cells_not_run(isolation):
     executed, reasons, _ = isolation
     assert errors(executed.cells[12]) == ["KernelDied"] and "exited with code 7" in text(executed.cells[12])
@@ -194,6 +206,7 @@ def test_kernel_exit_is_reported_and_later_cells_not_run(isolation):
     assert any("exited with code 7" in reason for reason in reasons)
 
 
+@needs_bwrap
 def test_segfault_is_reported():
     executed, reasons = execute_in_sandbox(notebook("import ctypes\nctypes.string_at(0)", "print(1)"), SMALL)
     assert errors(executed.cells[0]) == ["KernelDied"] and "segmentation fault" in text(executed.cells[0])
@@ -201,6 +214,7 @@ def test_segfault_is_reported():
     assert any("SIGSEGV" in reason for reason in reasons)
 
 
+@needs_bwrap
 def test_cpu_limit_and_notebook_deadline():
     limits = SandboxLimits(cell_timeout=60, notebook_timeout=90, cpu_seconds=8)  # the kernel starts in ~2 s CPU
     executed, reasons = execute_in_sandbox(notebook("while True:\n    pass", "print(1)"), limits)
@@ -212,6 +226,7 @@ def test_cpu_limit_and_notebook_deadline():
     assert errors(executed.cells[2]) == ["NotRun"]
 
 
+@needs_bwrap
 def test_cells_after_the_last_grade_cell_are_skipped(monkeypatch):
     nb = notebook("print('graded')", "print('after')")
     nb.cells[1].metadata["nbgrader"]["grade"] = False
@@ -223,8 +238,16 @@ def test_cells_after_the_last_grade_cell_are_skipped(monkeypatch):
     assert not SandboxedExecute().limits().skip_after_last_grade
 
 
+@needs_bwrap
 def test_hidden_paths_cover_the_repo_and_course(course_outside_tmp):
     root, _ = course_outside_tmp
     hidden = hidden_paths()
     for path in (REPO.resolve(), root.resolve(), Path("/root")):
         assert any(path.is_relative_to(outer) for outer in hidden), (path, hidden)
+
+
+def test_without_bwrap_grading_refuses_unless_allowed(monkeypatch):
+    monkeypatch.setattr(sandbox, "bwrap_available", lambda: False)
+    monkeypatch.delenv("CNN1D_NO_SANDBOX", raising=False)
+    with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
+        execute_in_sandbox(notebook("print(1)"), SMALL)
