@@ -9,7 +9,7 @@ the judges, other students' work, or write anywhere. Here the notebook runs unde
   data/mnist.npz by walking up), /tmp is a fresh tmpfs;
 * no network (private network namespace with only loopback, which the kernel's ZMQ sockets use), own PID namespace,
   new session, killed with the grader (--die-with-parent);
-* a user namespace entered as an unprivileged uid (nobody when the grader is root): RLIMIT_NPROC does not apply to
+* an unprivileged uid (a fresh one when the grader is root, else a user namespace): RLIMIT_NPROC does not apply to
   root, so without it a fork bomb would not be stopped;
 * rlimits (memory, processes, file size, CPU), set by the runner before it starts the kernel;
 * the whole sandbox is killed when it outlives the notebook deadline plus a margin.
@@ -22,7 +22,6 @@ limit, which would count all the grader's processes) and a loud warning.
 import functools
 import json
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -41,6 +40,7 @@ DATA_DIR = REPO / "data"
 NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"
 SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"
 SANDBOX_HOME = "/home/student"
+SANDBOX_UID_BASE = 1_000_000  # + the grader's pid: above the uids of real accounts
 KILL_MARGIN = 30  # seconds past the notebook deadline before the grader kills the sandbox
 TMPFS_BYTES = 512 << 20  # each of /tmp and HOME: scratch files live in memory
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`)"
@@ -89,12 +89,11 @@ def unsandboxed_allowed() -> bool:
 
 
 def unprivileged_ids() -> tuple[int, int]:
-    """uid, gid of `nobody`: whom a root grader's sandbox runs the notebook as."""
-    try:
-        nobody = pwd.getpwnam("nobody")
-        return nobody.pw_uid, nobody.pw_gid
-    except KeyError:
-        return 65534, 65534
+    """uid = gid a root grader's sandbox runs the notebook as: one no account has, different for each grader
+    process. RLIMIT_NPROC counts every process of a uid on the machine, so with a shared uid (nobody) a fork bomb
+    in one sandbox, or parallel workers, would use up the process limit of all the others."""
+    uid = SANDBOX_UID_BASE + os.getpid()
+    return uid, uid
 
 
 def hidden_paths() -> list[Path]:
@@ -121,7 +120,7 @@ def bwrap_command(runner_argv: list[str]) -> list[str]:
     """The bwrap command line that runs runner_argv in the sandbox.
 
     As root, bwrap makes no user namespace (it would map the sandbox to root, whom RLIMIT_NPROC does not limit):
-    the runner keeps CAP_SETUID/CAP_SETGID only to become `nobody` before anything else. Otherwise a user
+    the runner keeps CAP_SETUID/CAP_SETGID only to become unprivileged_ids() before anything else. Otherwise a user
     namespace maps the grader's own uid to 1000."""
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                "--size", str(TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp",
@@ -157,7 +156,7 @@ def sandbox_env(home: str) -> dict[str, str]:
     env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
     env.setdefault("LANG", "C.UTF-8")
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
-    env.update(HOME=home, TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1",
+    env.update(HOME=home, USER="student", LOGNAME="student", TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1",
                PATH=os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]))
     return env
 

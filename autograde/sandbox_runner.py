@@ -333,7 +333,7 @@ def main() -> int:
     if unknown:
         print(f"sandbox_runner: unknown settings {sorted(unknown)}", file=sys.stderr)
         return 2
-    if settings.get("run_as"):  # root's sandbox (autograde/sandbox.py): become nobody, which drops every capability
+    if settings.get("run_as"):  # root's sandbox (autograde/sandbox.py): an unprivileged uid drops every capability
         uid, gid = settings["run_as"]
         os.setgroups([])
         os.setgid(gid)
