@@ -10,6 +10,7 @@ import base64
 import importlib.util
 import inspect
 import io
+import json
 import pickle
 from functools import cache
 from unittest import mock
@@ -19,7 +20,7 @@ import pytest
 
 from autograde.build_source import build_one
 from autograde.course import HIDDEN_TESTS_DIR, course_notebooks
-from autograde.hidden_sections import read_sections
+from autograde.hidden_sections import ends_with_expression, read_sections
 from autograde.judge import collect_probe_calls, judge_cell, judge_module, simulate
 from autograde.probe import KERNEL_HELPER, PROBE_MIME
 
@@ -54,6 +55,25 @@ def test_some_notebooks_are_judged():
 def test_reference_passes_every_grade_cell(notebook):
     verdicts = simulate(notebook, reference_namespace(notebook))
     assert verdicts and all(failures == [] for failures in verdicts.values()), verdicts
+
+
+@pytest.mark.parametrize("notebook", [item.name for item in JUDGED])
+def test_sections_leave_no_names_and_display_one_small_result_each(notebook):
+    """Each section cleans up after itself (the student's namespace stays theirs), ends in a statement and
+    displays one small probe output (results, not data echoed back: notebook 8 sends 2000 labels, not images)."""
+    sections = read_sections(HIDDEN_TESTS_DIR / f"{notebook}.py")
+    namespace = dict(reference_namespace(notebook))
+    exec(KERNEL_HELPER, namespace)  # noqa: S102
+    before = set(namespace)
+    displayed = []
+    with mock.patch("IPython.display.display", lambda data, raw=False: displayed.append(data)):
+        for grade_id, code in sections.items():
+            assert not ends_with_expression(code), grade_id
+            exec(compile(code, grade_id, "exec"), namespace)  # noqa: S102
+            assert set(namespace) - {"__builtins__"} == before - {"__builtins__"}, grade_id
+    assert len(displayed) == len(sections)
+    sizes = {grade_id: len(json.dumps(data)) for grade_id, data in zip(sections, displayed, strict=True)}
+    assert max(sizes.values()) < 50_000, f"probe outputs are results, not data echoed back: {sizes} bytes"
 
 
 @pytest.mark.parametrize("notebook", [item.name for item in JUDGED])

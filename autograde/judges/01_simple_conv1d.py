@@ -1,29 +1,12 @@
 """Judges of notebook 01_simple_conv1d (the grader's half; cases: autograde/hidden_tests/01_simple_conv1d.py).
 
-The oracle is the definition written out with loops, independent of solutions/:
+The oracle is the definition written out with loops (autograde/judges/_conv_loops.py), independent of solutions/:
     a[i] = sum_s x[i+s] w[s] + b,  dW[s] = sum_i dA[i] x[i+s],  dX[j] = sum_s dA[j-s] w[s],  dB = [sum_i dA[i]].
 """
 
-import numpy as np
 
 from autograde.judge import expect_close, expect_raises, named, value
-
-
-def _forward(x, w, b):
-    F, n_out = len(w), len(x) - len(w) + 1
-    return np.array([sum(x[i + s] * w[s] for s in range(F)) + b[0] for i in range(n_out)])
-
-
-def _dW(x, w, dA):
-    return np.array([sum(dA[i] * x[i + s] for i in range(len(dA))) for s in range(len(w))])
-
-
-def _dX(x, w, dA):
-    dX = np.zeros(len(x))
-    for i in range(len(dA)):
-        for s in range(len(w)):
-            dX[i + s] += dA[i] * w[s]
-    return dX
+from autograde.judges._conv_loops import simple_dW, simple_dX, simple_forward
 
 
 def _where(x, w):
@@ -41,7 +24,7 @@ def test_forward_shape(key, got, *, x, w, b):
 
 def test_forward_values(key, got, *, x, w, b):
     what = f"forward with {_where(x, w)}, random x, W, B"
-    expect_close(what, value(got, what), _forward(x, w, b),
+    expect_close(what, value(got, what), simple_forward(x, w, b),
                  "a[i] = sum_s x[i+s] W[s] + B / ランダムな x, W, B での forward が違います")
 
 
@@ -52,12 +35,14 @@ def test_backward_dB(key, got, *, x, w, b, dA):
 
 def test_backward_dW(key, got, *, x, w, b, dA):
     what = f"dW with {_where(x, w)}, random x, W, dA"
-    expect_close(what, value(got, what), _dW(x, w, dA), "dW[s] = sum_i dA[i] x[i+s] / ランダムな値での dW が違います")
+    expect_close(what, value(got, what), simple_dW(x, w, dA),
+                 "dW[s] = sum_i dA[i] x[i+s] / ランダムな値での dW が違います")
 
 
 def test_backward_dX(key, got, *, x, w, b, dA):
     what = f"dX with {_where(x, w)}, random x, W, dA"
-    expect_close(what, value(got, what), _dX(x, w, dA), "dX[j] = sum_s dA[j-s] W[s] / ランダムな値での dX が違います")
+    expect_close(what, value(got, what), simple_dX(x, w, dA),
+                 "dX[j] = sum_s dA[j-s] W[s] / ランダムな値での dX が違います")
 
 
 def test_optimizer(key, got, *, x, w, b, dA, lr):
@@ -68,9 +53,9 @@ def test_optimizer(key, got, *, x, w, b, dA, lr):
         shown = f"{float(calls):g}" if calls.shape == () else "?"
         raise AssertionError(f"optimizer.update called {shown} times in one backward ({where}), expected once.\n"
                              f"backward の中で optimizer.update が {shown} 回呼ばれました。1回が正解です。")
-    expect_close(f"dX with an optimizer ({where})", results["dX"], _dX(x, w, dA),
+    expect_close(f"dX with an optimizer ({where})", results["dX"], simple_dX(x, w, dA),
                  "dX must use the pre-update W / dX は更新前の W で計算します")
-    expect_close(f"W after backward ({where})", results["W"], w - lr * _dW(x, w, dA),
+    expect_close(f"W after backward ({where})", results["W"], w - lr * simple_dW(x, w, dA),
                  "W after backward is not W - lr dW / backward 後の W が W - lr dW ではありません")
     expect_close(f"B after backward ({where})", results["B"].reshape(-1), b - lr * dA.sum(),
                  "B after backward is not B - lr dB / backward 後の B が B - lr dB ではありません")

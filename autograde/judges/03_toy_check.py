@@ -1,28 +1,11 @@
 """Judges of notebook 03_toy_check (the grader's half; cases: autograde/hidden_tests/03_toy_check.py).
 
-The oracle is the definition written out with loops, independent of solutions/.
+The oracle is the definition written out with loops (autograde/judges/_conv_loops.py), independent of solutions/.
 """
 
-import numpy as np
 
 from autograde.judge import expect_close, named, value
-
-
-def _forward(x, w, b):
-    F, n_out = len(w), len(x) - len(w) + 1
-    return np.array([sum(x[i + s] * w[s] for s in range(F)) + b[0] for i in range(n_out)])
-
-
-def _dW(x, w, dA):
-    return np.array([sum(dA[i] * x[i + s] for i in range(len(dA))) for s in range(len(w))])
-
-
-def _dX(x, w, dA):
-    dX = np.zeros(len(x))
-    for i in range(len(dA)):
-        for s in range(len(w)):
-            dX[i + s] += dA[i] * w[s]
-    return dX
+from autograde.judges._conv_loops import simple_dW, simple_dX, simple_forward
 
 
 def _what(name, x, w):
@@ -30,7 +13,7 @@ def _what(name, x, w):
 
 
 def test_toy_a(key, got, *, x, w, b, dA):
-    expect_close(_what("a", x, w), value(got, 'toy_check(...)["a"]'), _forward(x, w, b),
+    expect_close(_what("a", x, w), value(got, 'toy_check(...)["a"]'), simple_forward(x, w, b),
                  "toy_check must compute with its arguments / toy_check は引数の配列で計算します")
 
 
@@ -40,19 +23,19 @@ def test_toy_dB(key, got, *, x, w, b, dA):
 
 
 def test_toy_dW(key, got, *, x, w, b, dA):
-    expect_close(_what("dW", x, w), value(got, 'toy_check(...)["dW"]'), _dW(x, w, dA),
+    expect_close(_what("dW", x, w), value(got, 'toy_check(...)["dW"]'), simple_dW(x, w, dA),
                  "dW[s] = sum_i dA[i] x[i+s]")
 
 
 def test_toy_dX(key, got, *, x, w, b, dA):
-    expect_close(_what("dX", x, w), value(got, 'toy_check(...)["dX"]'), _dX(x, w, dA),
+    expect_close(_what("dX", x, w), value(got, 'toy_check(...)["dX"]'), simple_dX(x, w, dA),
                  "dX[j] = sum_s dA[j-s] w[s] (each output position sends dA back to the F inputs it read)")
 
 
 def test_gradient_check(key, got, *, x, w, b, dA):
     results = named(got, "SimpleConv1d", ["forward", "dX", "dW", "dB"])
     where = f"SimpleConv1d with F={len(w)}, N_in={len(x)}"
-    expect_close(f"{where}: forward", results["forward"], _forward(x, w, b))
-    expect_close(f"{where}: dX", results["dX"], _dX(x, w, dA))
-    expect_close(f"{where}: dW", results["dW"], _dW(x, w, dA))
+    expect_close(f"{where}: forward", results["forward"], simple_forward(x, w, b))
+    expect_close(f"{where}: dX", results["dX"], simple_dX(x, w, dA))
+    expect_close(f"{where}: dW", results["dW"], simple_dW(x, w, dA))
     expect_close(f"{where}: dB", results["dB"].reshape(-1), [dA.sum()])

@@ -1,4 +1,4 @@
-"""Loop oracles shared by the judges of notebooks 05-07 (padding, mini-batch, stride): one definition, three judges.
+"""Loop oracles shared by the judges: one channel (notebooks 01, 03) and the general Conv1d (04-08).
 
 Written from the formulas with explicit loops, independent of solutions/:
     A[..., o, i] = sum(Xp[..., :, i*S : i*S + F] * W[o]) + B[o],  Xp = X with P zeros on each side,
@@ -71,3 +71,23 @@ def check_output_size(got, *, n_in, F, P, S, hint: str):
     if result.shape != () or result != want:
         shown = f"{result.item():g}" if result.shape == () else f"an array of shape {result.shape}"
         raise AssertionError(f"{call} returned {shown}, expected {want}\n{hint}")
+
+
+# ---- one channel, stride 1, no padding (SimpleConv1d of notebooks 01 and 03) --------------------------------------
+#     a[i] = sum_s x[i+s] w[s] + b,  dW[s] = sum_i dA[i] x[i+s],  dX[j] = sum_s dA[j-s] w[s],  dB = [sum_i dA[i]]
+
+def simple_forward(x, w, b) -> np.ndarray:
+    F, length = len(w), len(x) - len(w) + 1
+    return np.array([sum(x[i + s] * w[s] for s in range(F)) + b[0] for i in range(length)])
+
+
+def simple_dW(x, w, dA) -> np.ndarray:
+    return np.array([sum(dA[i] * x[i + s] for i in range(len(dA))) for s in range(len(w))])
+
+
+def simple_dX(x, w, dA) -> np.ndarray:
+    dX = np.zeros(len(x))
+    for i in range(len(dA)):
+        for s in range(len(w)):
+            dX[i + s] += dA[i] * w[s]
+    return dX
