@@ -134,10 +134,11 @@ def bwrap_command(runner_argv: list[str]) -> list[str]:
     for path in hidden:
         command += ["--tmpfs", str(path)]
     made: set[Path] = set()
+    covered = hidden + [Path("/tmp")]  # /tmp is a fresh tmpfs too (a repo or venv may live there)
     for path in bound_back(hidden):
         # bwrap makes missing parent folders 0700: unreadable for the sandbox's unprivileged user
         for parent in reversed(path.parents):
-            if parent not in made and any(parent.is_relative_to(outer) and parent != outer for outer in hidden):
+            if parent not in made and any(parent.is_relative_to(outer) and parent != outer for outer in covered):
                 command += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         command += ["--ro-bind", str(path), str(path)]
