@@ -3,8 +3,10 @@
 nbgrader runs student code with the grader's permissions; a notebook could read the gradebook, the hidden tests,
 the judges, other students' work, or write anywhere. Here the notebook runs under `bwrap`:
 
-* the file system is the machine's, read-only; the repository, the course root, /root, /home and $HOME are
-  covered by empty tmpfs; only the venv, the runner script and data/ are bound back (read-only);
+* of the machine's file system only the system folders (/usr, /etc, /lib…, SYSTEM_PATHS) are there, read-only;
+  the repository, the course root, /root, /home and $HOME are covered by empty tmpfs (in case they lie under one
+  of those); only the venv (and its base Python), the runner script and data/ are bound back, read-only. Any
+  other copy of the course on the machine (another checkout, a backup) is simply not in the sandbox;
 * HOME and the working directory are a fresh tmpfs (<HOME>/cnn1d, with data/ at <HOME>/data so notebook 8 finds
   data/mnist.npz by walking up), /tmp is a fresh tmpfs;
 * no network (private network namespace with only loopback, which the kernel's ZMQ sockets use), own PID namespace,
@@ -36,6 +38,8 @@ from autograde.course import COURSE_ROOT_ENV, REPO
 from autograde.sandbox_runner import mark_not_run
 
 RUNNER = Path(__file__).resolve().with_name("sandbox_runner.py")
+# the only folders of the machine the sandbox sees (read-only), besides what bwrap_command binds back
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 DATA_DIR = REPO / "data"
 NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"
 SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"
@@ -109,11 +113,16 @@ def hidden_paths() -> list[Path]:
     return hidden
 
 
+def in_system_paths(path: Path) -> bool:
+    return any(path.is_relative_to(system) for system in SYSTEM_PATHS)
+
+
 def bound_back(hidden: list[Path]) -> list[Path]:
-    """What the kernel needs from under a hidden folder: the venv (and its base Python), the runner."""
+    """What the kernel needs from outside the system folders or from under a hidden folder: the venv (and its
+    base Python), the runner."""
     needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), RUNNER}
-    return sorted(path for path in needed
-                  if any(path.is_relative_to(outer) for outer in hidden + [Path("/tmp")]))
+    return sorted(path for path in needed if not in_system_paths(path)
+                  or any(path.is_relative_to(outer) for outer in hidden + [Path("/tmp")]))
 
 
 def bwrap_command(runner_argv: list[str]) -> list[str]:
@@ -122,7 +131,13 @@ def bwrap_command(runner_argv: list[str]) -> list[str]:
     As root, bwrap makes no user namespace (it would map the sandbox to root, whom RLIMIT_NPROC does not limit):
     the runner keeps CAP_SETUID/CAP_SETGID only to become unprivileged_ids() before anything else. Otherwise a user
     namespace maps the grader's own uid to 1000."""
-    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+    command = ["bwrap"]
+    for system in SYSTEM_PATHS:  # an allow-list: other copies of the course elsewhere on the machine stay unseen
+        if os.path.islink(system):
+            command += ["--symlink", os.readlink(system), system]
+        elif os.path.isdir(system):
+            command += ["--ro-bind", system, system]
+    command += ["--dev", "/dev", "--proc", "/proc",
                "--size", str(TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp",
                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox",
                "--die-with-parent", "--new-session"]
@@ -138,7 +153,8 @@ def bwrap_command(runner_argv: list[str]) -> list[str]:
     for path in bound_back(hidden):
         # bwrap makes missing parent folders 0700: unreadable for the sandbox's unprivileged user
         for parent in reversed(path.parents):
-            if parent not in made and any(parent.is_relative_to(outer) and parent != outer for outer in covered):
+            missing = not in_system_paths(parent) or any(parent.is_relative_to(o) and parent != o for o in covered)
+            if parent != Path("/") and parent not in made and missing:
                 command += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
         command += ["--ro-bind", str(path), str(path)]
