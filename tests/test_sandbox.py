@@ -253,3 +253,20 @@ def test_without_bwrap_grading_refuses_unless_allowed(monkeypatch):
     monkeypatch.delenv("CNN1D_NO_SANDBOX", raising=False)
     with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
         execute_in_sandbox(notebook("print(1)"), SMALL)
+
+
+@needs_bwrap
+def test_other_copies_of_the_course_on_the_machine_are_not_visible():
+    """Only system folders, the venv, the runner and data/ are in the sandbox: a checkout or backup of the course
+    beside this one (found in CI: a second clone let a student import solutions) must not be reachable."""
+    other = REPO.parent / f".cnn1d-other-checkout-{os.getpid()}"
+    (other / "solutions").mkdir(parents=True)
+    try:
+        (other / "solutions" / "p1.py").write_text(f"SECRET = '{SECRET}'\n")
+        executed, _ = execute_in_sandbox(notebook(
+            f"import os\nprint('SEEN' if os.path.exists({str(other)!r}) else 'UNSEEN', sorted(os.listdir('/')))"),
+            SMALL)
+        out = text(executed.cells[0])
+        assert "UNSEEN" in out and SECRET not in out, out
+    finally:
+        shutil.rmtree(other)
