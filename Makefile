@@ -40,35 +40,35 @@ bench-grading: $(STAMP)
 # The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades.
 # Short sandbox limits for the demo: its hostile-infinite-loop student would otherwise run 20 minutes.
 demo: $(STAMP) bwrap
-	$(PY) -m autograde.release
+	$(PY) -m autograde.build.release
 	$(PY) -m autograde.demo_class.make_submissions
 	CNN1D_SANDBOX_LIMITS='{"cell_timeout": 30, "notebook_timeout": 150}' \
-		$(PY) -m autograde.grade_submissions --force
-	$(PY) -m autograde.feedback
-	$(PY) -m autograde.export_grades --details
+		$(PY) -m autograde.grade --force
+	$(PY) -m autograde.report.feedback
+	$(PY) -m autograde.report.grades --details
 
 release: $(STAMP)
-	$(PY) -m autograde.release
+	$(PY) -m autograde.build.release
 
 autograde: $(STAMP) bwrap
-	$(PY) -m autograde.grade_submissions
-	$(PY) -m autograde.export_grades
+	$(PY) -m autograde.grade
+	$(PY) -m autograde.report.grades
 
 feedback: $(STAMP)
-	$(PY) -m autograde.feedback
+	$(PY) -m autograde.report.feedback
 
 grades: $(STAMP)
-	$(PY) -m autograde.export_grades --details
+	$(PY) -m autograde.report.grades --details
 
-# the source notebooks with outputs, for `pytest --nbval autograde/source/cnn1d`
+# the source notebooks with outputs, for `pytest --nbval course/source/cnn1d`
 source: $(STAMP)
-	$(PY) -m autograde.build_source
-	$(PY) -m autograde.execute_source
+	$(PY) -m autograde.build.source
+	$(PY) -m autograde.build.execute_source
 
 sync-given: $(STAMP)
-	$(PY) -m autograde.build_source --sync-given
+	$(PY) -m autograde.build.source --sync-given
 
-# opens notebooks/; the server root is the repo because the formgrader needs the course dir (autograde/) inside it,
+# opens notebooks/; the server root is the repo because the formgrader needs the course dir (course/) inside it,
 # and nbgrader reads autograde/nbgrader_config.py from the working directory
 lab: $(STAMP)
 	cd autograde && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks

@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograde.course import COURSE_ROOT_ENV, NBGRADER_CONFIG, Course
+from autograde.course import NBGRADER_CONFIG, Course
+from autograde.settings import COURSE_ROOT_ENV
 
 
 class NbgraderError(RuntimeError):

@@ -1,7 +1,8 @@
 """Problem 4: Conv1d with several channels. The same class answers problems 5-7 (padding, mini-batch, stride).
 
-Each notebook must run on its own, so forward/backward use only numpy, output_size (problem 2) and the
-validation helpers that every notebook is given; no other course function.
+The model answer students get after the deadline: one vectorized idea per method, every shape written down. Each
+notebook must run on its own, so forward/backward use only numpy, output_size (problem 2) and the validation
+helpers every notebook is given.
 """
 
 import numpy as np
@@ -26,14 +27,12 @@ class Conv1d:
 
     Attributes
     ----------
-    need_dX : bool, True. Set it to False on a network's first layer: backward then skips dX, the costliest
-        part of the backward pass, and returns None (dW and dB are still computed)
-    dW (C_out, C_in, F), dB (C_out,) : gradients of the last backward
-    cols (batch, N_out, C_in, F) : input windows kept for backward (im2col)
+    dW (C_out, C_in, F), dB (C_out,) : gradients of the last backward, summed over the batch
+    windows (batch, C_in, N_out, F) : the input windows of the last forward, kept for backward
 
-    Memory layout: inside, the layer works channels-last, (batch, N, C), and returns A and dX as transposed
-    views of channels-last arrays. Their shapes and values are the channels-first ones above; a next layer that
-    transposes them back (MaxPool1d, another Conv1d) then copies nothing.
+    One idea does the whole layer: take every window of the padded input at once (a view, nothing copied), then
+    forward, dW and dX are each one sum over the right axes (np.einsum). solutions/fast_conv1d.py is the same layer
+    tuned for training speed (problem 8).
     """
 
     def __init__(self, W, B, stride=1, padding=0, optimizer=None):
@@ -53,7 +52,6 @@ class Conv1d:
             padding = (F - 1) // 2
         self.padding = check_int("padding", padding, 0)
         self.optimizer = optimizer
-        self.need_dX = True  # a network's first layer may set False: its input is data, nobody reads dX
 
     def forward(self, X):
         """X (batch, C_in, N_in) or one sample (C_in, N_in) -> A (batch, C_out, N_out) or (C_out, N_out)."""
@@ -62,49 +60,41 @@ class Conv1d:
         if X.ndim not in (2, 3):
             raise ValueError(f"X must have shape (batch, C_in, N_in) or (C_in, N_in), got {X.shape}")
         self.single = X.ndim == 2
-        X3 = X[np.newaxis] if self.single else X
+        X3 = X[np.newaxis] if self.single else X  # (batch, C_in, N_in)
         if X3.shape[1] != c_in:
             raise ValueError(f"X has {X3.shape[1]} channels (shape {X.shape}), but W expects C_in={c_in}")
-        batch, _, n_in = X3.shape
-        n_out = output_size(n_in, F, self.padding, self.stride)
+        self.n_in = X3.shape[2]
+        n_out = output_size(self.n_in, F, self.padding, self.stride)
         P, S = self.padding, self.stride
-        # Work channels-last, (batch, N, C): a window of F steps is then F rows of C contiguous numbers.
-        # Xp = X with P zeros on each side; X.transpose is free when X came from a channels-last layer.
-        Xp = np.zeros((batch, n_in + 2 * P, c_in), dtype=X3.dtype)
-        Xp[:, P : P + n_in] = X3.transpose(0, 2, 1)
-        self.padded_length = Xp.shape[1]
-        # im2col: cols[b, i, c, s] = Xp[b, i*S + s, c], one slice copy per tap s, so one GEMM does the layer
-        last = S * (n_out - 1) + 1
-        self.cols = np.empty((batch, n_out, c_in, F), dtype=Xp.dtype)
-        for s in range(F):
-            self.cols[:, :, :, s] = Xp[:, s : s + last : S]
-        A = self.cols.reshape(-1, c_in * F) @ self.W.reshape(c_out, -1).T  # (batch*N_out, C_out)
-        A = np.add(A, self.B, out=A) if np.result_type(A, self.B) == A.dtype else A + self.B  # in place if it can
-        A = A.reshape(batch, n_out, c_out).transpose(0, 2, 1)  # a view: (batch, C_out, N_out), channels-last memory
+        # Xp: P zeros on each side, (batch, C_in, N_in + 2P)
+        Xp = np.pad(X3, ((0, 0), (0, 0), (P, P)))
+        # windows[b, c, i, s] = Xp[b, c, i*S + s]: the F inputs window i reads, (batch, C_in, N_out, F), a view
+        self.windows = np.lib.stride_tricks.sliding_window_view(Xp, F, axis=2)[:, :, : S * (n_out - 1) + 1 : S]
+        # A[b, o, i] = sum_c sum_s windows[b, c, i, s] * W[o, c, s] + B[o]
+        A = np.einsum("bcis,ocs->boi", self.windows, self.W, optimize=True)
+        A = A + self.B[:, np.newaxis]
         return A[0] if self.single else A
 
     def backward(self, dA):
-        """dA shaped like the forward output -> dX shaped like the forward input (None when need_dX is False);
-        sets dW, dB first."""
+        """dA shaped like the forward output -> dX shaped like the forward input; sets dW, dB first."""
         dA = as_float_array("dA", dA)
-        batch, n_out, c_in, F = self.cols.shape
+        batch, c_in, n_out, F = self.windows.shape
         c_out = self.W.shape[0]
         expected = (c_out, n_out) if self.single else (batch, c_out, n_out)
         if dA.shape != expected:
             raise ValueError(f"dA has shape {dA.shape}, expected {expected} like the forward output")
-        dA2 = (dA[np.newaxis] if self.single else dA).transpose(0, 2, 1).reshape(-1, c_out)  # (batch*N_out, C_out)
-        self.dB = np.ones(len(dA2), dtype=dA2.dtype) @ dA2  # dA2.sum(axis=0), but one BLAS call: 5x faster
-        self.dW = (dA2.T @ self.cols.reshape(-1, c_in * F)).reshape(self.W.shape)
-        dX = None
-        if self.need_dX:
-            dcols = (dA2 @ self.W.reshape(c_out, -1)).reshape(batch, n_out, c_in, F)  # pre-update W
-            # col2im: add each window's gradient back where it was read; loops over the F taps only
-            dXp = np.zeros((batch, self.padded_length, c_in), dtype=dcols.dtype)
-            last = self.stride * (n_out - 1) + 1
-            for s in range(F):
-                dXp[:, s : s + last : self.stride] += dcols[:, :, :, s]
-            dX = dXp[:, self.padding : self.padded_length - self.padding].transpose(0, 2, 1)  # (batch, C_in, N_in)
-            dX = dX[0] if self.single else dX
+        dA3 = dA[np.newaxis] if self.single else dA  # (batch, C_out, N_out)
+        # dB[o] = sum_b sum_i dA[b, o, i]
+        self.dB = dA3.sum(axis=(0, 2))
+        # dW[o, c, s] = sum_b sum_i dA[b, o, i] * Xp[b, c, i*S + s]
+        self.dW = np.einsum("boi,bcis->ocs", dA3, self.windows, optimize=True)
+        # each window sends its gradient back to the inputs it read: dwindows[b, c, i, s] = sum_o dA[b, o, i] W[o, c, s]
+        dwindows = np.einsum("boi,ocs->bcis", dA3, self.W, optimize=True)  # the W from before the update
+        P, S = self.padding, self.stride
+        dXp = np.zeros((batch, c_in, self.n_in + 2 * P), dtype=dwindows.dtype)  # (batch, C_in, N_in + 2P)
+        for s in range(F):  # tap s of window i read input i*S + s
+            dXp[:, :, s : s + S * (n_out - 1) + 1 : S] += dwindows[:, :, :, s]
+        dX = dXp[:, :, P : P + self.n_in]  # the padding's gradient is dropped
         if self.optimizer is not None:
             self.optimizer.update(self)
-        return dX
+        return dX[0] if self.single else dX

@@ -9,11 +9,11 @@ import copy
 import numpy as np
 from tqdm.auto import tqdm
 
+from solutions.fast_conv1d import FastConv1d as Conv1d  # the model answer of problem 4, tuned for speed
 from solutions.initializers import HeInitializer, SimpleInitializer, XavierInitializer
 from solutions.layers import FC, Flatten, MaxPool1d, ReLU, SoftmaxCrossEntropy, softmax
 from solutions.minibatch import GetMiniBatch
 from solutions.optimizers import SGD, AdaGrad, Adam
-from solutions.p4_conv1d import Conv1d
 from solutions.validation import check_int
 
 OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "adam": Adam}

@@ -24,12 +24,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograde import build_source  # noqa: E402
+from autograde.build import source as build_source  # noqa: E402
+from autograde.build.release import release  # noqa: E402
 from autograde.course import ASSIGNMENT, Course, course_notebooks  # noqa: E402
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class  # noqa: E402
-from autograde.grade_submissions import GRADEBOOK_ENV, grade, sandbox_env, student_scores  # noqa: E402
+from autograde.grade.cli import grade, sandbox_choice_env  # noqa: E402
+from autograde.grade.gradebook import student_scores  # noqa: E402
 from autograde.nbgrader_run import run_nbgrader  # noqa: E402
-from autograde.release import release  # noqa: E402
+from autograde.settings import GRADEBOOK_ENV  # noqa: E402
 
 LOG_FORMAT = "--Application.log_format=%(asctime)s.%(msecs)03d|%(message)s"
 LOG_DATE = "--Application.log_datefmt=%H:%M:%S"
@@ -110,7 +112,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-sandbox", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course")
     args = parser.parse_args(argv)
-    env = sandbox_env(args.no_sandbox)
+    env = sandbox_choice_env(args.no_sandbox)
     if env is None:
         return 1
     workspace = Path(tempfile.mkdtemp(prefix="bench-grading-"))
@@ -127,12 +129,12 @@ def main(argv=None) -> int:
         print(load(), flush=True)
 
         tick = time.perf_counter()
-        failed = grade(course, students[:serial_count], force=True, workers=1, no_sandbox=args.no_sandbox)
+        failed = grade(course, students=students[:serial_count], force=True, workers=1, no_sandbox=args.no_sandbox)
         serial = time.perf_counter() - tick
         print(load(), flush=True)
 
         tick = time.perf_counter()
-        failed += grade(course, students, force=True, workers=args.workers, no_sandbox=args.no_sandbox)
+        failed += grade(course, students=students, force=True, workers=args.workers, no_sandbox=args.no_sandbox)
         parallel = time.perf_counter() - tick
         print(load(), flush=True)
         scores = [student_scores(course.gradebook, student) for student in students]

@@ -203,7 +203,7 @@ def conv_pair(shape, c_out, F, need_dX, repeat):
     import numpy as np
     import torch
 
-    from solutions.p4_conv1d import Conv1d
+    from solutions.fast_conv1d import FastConv1d as Conv1d
 
     rng = np.random.default_rng(0)
     X = rng.standard_normal(shape).astype(np.float32)
@@ -251,8 +251,8 @@ def run_profile(cfg, epochs, threads, n_samples=20000):
 
     import numpy as np
 
+    from solutions import fast_conv1d, optimizers
     from solutions import layers as layer_module
-    from solutions import optimizers, p4_conv1d
     from solutions.p8_classifier import Scratch1dCNNClassifier
 
     x_train, y_train, _, _ = load_data()
@@ -269,8 +269,8 @@ def run_profile(cfg, epochs, threads, n_samples=20000):
 
         setattr(cls, name, wrapper)
 
-    for cls in (p4_conv1d.Conv1d, layer_module.FC, layer_module.ReLU, layer_module.MaxPool1d, layer_module.Flatten,
-                layer_module.SoftmaxCrossEntropy):
+    for cls in (fast_conv1d.FastConv1d, layer_module.FC, layer_module.ReLU, layer_module.MaxPool1d,
+                layer_module.Flatten, layer_module.SoftmaxCrossEntropy):
         timed(cls, "forward")
         timed(cls, "backward")
     timed(optimizers.Adam, "update")

@@ -9,12 +9,12 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-from autograde import build_source
+from autograde.build import source as build_source
+from autograde.build.given_cells import render_given
+from autograde.build.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
+from autograde.build.stubs import BEGIN_SOLUTION, find_stubs
 from autograde.course import REPO, course_notebooks
-from autograde.given_cells import render_given
-from autograde.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
-from autograde.probe import KERNEL_HELPER
-from autograde.solution_bodies import BEGIN_SOLUTION, find_stubs
+from autograde.grade.probe import KERNEL_HELPER
 
 MODULE = "tests.fixtures.pilot_solution"
 WHERE = "00_pilot.ipynb, problem 0"

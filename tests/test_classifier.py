@@ -108,7 +108,7 @@ def test_uint8_and_scaled_float_input_give_the_same_model(subset):
 
 def test_first_convolution_skips_the_input_gradient(fitted):
     convs = [layer for layer in fitted.layers if isinstance(layer, Conv1d)]
-    assert [c.need_dX for c in convs] == [False, True]
+    assert [getattr(c, "need_dX", True) for c in convs] == [False, True]  # only the first skips dX
     assert [c.W.shape for c in convs] == [(8, 28, 3), (16, 8, 3)]
 
 

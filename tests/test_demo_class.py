@@ -1,28 +1,27 @@
-"""The demo class generator: every bug of partial_bugs.py applies to today's reference, missing notebooks are
-reported, and the three students differ exactly as intended. Uses notebooks/ as the release (they are equal:
-tests/test_pipeline_end_to_end.py checks that), so no nbgrader run is needed here."""
+"""The demo class generator: every demo mistake (autograde/problems/*/mistakes.py) applies to today's reference, missing
+notebooks are reported, and the three students differ exactly as intended. Uses notebooks/ as the release (they are
+equal: tests/test_pipeline_end_to_end.py checks that), so no nbgrader run is needed here."""
 
 import shutil
 
 import nbformat
 import pytest
 
+from autograde.build.stubs import find_stubs
 from autograde.course import Course, course_notebooks
-from autograde.demo_class.make_submissions import apply_bug, make_demo_class, reference_bodies
-from autograde.demo_class.partial_bugs import BUGS
-from autograde.solution_bodies import find_stubs
+from autograde.demo_class.make_submissions import make_demo_class, student_notebook
+from autograde.problems.mistake import demo_mistakes
 
 PRESENT = {item.name: item for item in course_notebooks()}
+DEMO = [(item, mistake) for item in PRESENT.values() for mistake in demo_mistakes(item)]
 
 
-@pytest.mark.parametrize("bug", [b for b in BUGS if b.notebook in PRESENT], ids=lambda b: f"{b.notebook}:{b.function}")
-def test_bug_applies_to_the_reference(bug):
-    item = PRESENT[bug.notebook]
-    notebook = nbformat.read(item.student_path, as_version=4)
-    cells = [c for c in notebook.cells if any(s.qualname == bug.function for s in find_stubs(c.source))]
-    assert cells, f"{item.filename} has no stub {bug.function}"
-    body = reference_bodies(cells[0].source, item.solution_module)[bug.function]
-    assert apply_bug(body, bug) != body
+@pytest.mark.parametrize(("item", "mistake"), DEMO, ids=[f"{item.name}: {mistake.title}" for item, mistake in DEMO])
+def test_demo_mistake_applies_to_the_reference(item, mistake):
+    released = nbformat.read(item.student_path, as_version=4)
+    reference = student_notebook(released, item.solution_module)
+    partial = student_notebook(released, item.solution_module, [mistake])
+    assert [c.source for c in partial.cells] != [c.source for c in reference.cells]
 
 
 def test_demo_class_from_a_partial_release(tmp_path):
@@ -45,6 +44,6 @@ def test_demo_class_from_a_partial_release(tmp_path):
     assert not any(find_stubs(c.source) for c in read["reference"].cells if c.cell_type == "code")
     changed = [i for i, (a, b) in enumerate(zip(read["reference"].cells, read["partial"].cells, strict=True))
                if a.source != b.source]
-    functions = {b.function for b in BUGS if b.notebook == first.name}
-    with_bugs = [i for i, c in enumerate(read["blank"].cells) if {s.qualname for s in find_stubs(c.source)} & functions]
+    edited = {old for mistake in demo_mistakes(first) for old, _ in mistake.edits}
+    with_bugs = [i for i, c in enumerate(read["reference"].cells) if any(old in c.source for old in edited)]
     assert changed == with_bugs

@@ -49,3 +49,4 @@ def test_python_version_is_allowed_by_pyproject():
     conda, _ = environment()
     assert conda["python"] == "=3.11"
     assert project["requires-python"].startswith(">=3.11")
+

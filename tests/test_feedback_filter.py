@@ -2,8 +2,8 @@
 
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograde.feedback import visible_text
-from autograde.feedback_filter import HIDDEN_NOTE, HideHiddenTests
+from autograde.report.feedback import visible_text
+from autograde.report.hide_hidden_tests import HIDDEN_NOTE, HideHiddenTests
 
 HIDDEN = "for seed in range(7):\n    assert forward_secret(seed), 'forward differs on random shapes'"
 

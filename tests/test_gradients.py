@@ -9,6 +9,7 @@ import copy
 import numpy as np
 import pytest
 
+from solutions.fast_conv1d import FastConv1d
 from solutions.gradcheck import check_layer_gradients
 from solutions.layers import FC, Flatten, MaxPool1d, ReLU, SoftmaxCrossEntropy, softmax
 from solutions.optimizers import SGD, AdaGrad, Adam
@@ -112,10 +113,19 @@ def test_conv1d_gradients(batch, c_in, c_out, F, n_in, stride, padding):
         assert layer.forward(X).shape[-1] == n_in
 
 
-def test_conv1d_without_dX_still_sets_dW_and_dB():
+@pytest.mark.parametrize("batch, c_in, c_out, F, n_in, stride, padding", CONV_CASES)
+def test_fast_conv1d_gradients(batch, c_in, c_out, F, n_in, stride, padding):
+    """Problem 8's speed-tuned Conv1d (solutions/fast_conv1d.py) passes the same numeric gradient checks."""
+    rng = np.random.default_rng(CONV_CASES.index((batch, c_in, c_out, F, n_in, stride, padding)))
+    layer = FastConv1d(rng.standard_normal((c_out, c_in, F)), rng.standard_normal(c_out), stride=stride,
+                       padding=padding)
+    check_gradients(layer, rng.standard_normal((c_in, n_in) if batch is None else (batch, c_in, n_in)), seed=F)
+
+
+def test_fast_conv1d_without_dX_still_sets_dW_and_dB():
     rng = np.random.default_rng(5)
     W, B, X, G = (rng.standard_normal(s) for s in [(4, 3, 3), (4,), (2, 3, 10), (2, 4, 8)])
-    full, first = Conv1d(W.copy(), B.copy()), Conv1d(W.copy(), B.copy())
+    full, first = FastConv1d(W.copy(), B.copy()), FastConv1d(W.copy(), B.copy())
     first.need_dX = False
     full.forward(X), first.forward(X)
     assert full.backward(G) is not None and first.backward(G) is None

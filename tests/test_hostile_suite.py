@@ -19,19 +19,21 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from autograde.build.release import release
 from autograde.course import ASSIGNMENT, REPO, Course
 from autograde.demo_class.hostile_attacks import ATTACK_PORT, ATTACKS
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
-from autograde.export_grades import read_scores
-from autograde.feedback import make_feedback, visible_text
-from autograde.grade_submissions import grade, integrity_problems, tree_digest
-from autograde.release import release
-from autograde.static_scan import read_flags
+from autograde.grade.cli import grade
+from autograde.grade.gradebook import integrity_problems
+from autograde.grade.submission_check import tree_digest
+from autograde.report.feedback import make_feedback, visible_text
+from autograde.report.grades import read_scores
+from autograde.scan.flags import read_flags
 
 pytestmark = pytest.mark.slow
 
 # short enough for the infinite loop to cost 90 s, long enough for notebook 8's reference on a loaded machine
-LIMITS = {"cell_timeout": 30, "notebook_timeout": 90, "memory_mib": 1536}
+LIMITS = {"cell_timeout": 30, "notebook_timeout": 90, "memory_bytes": 1536 << 20}
 IDS = [attack.student for attack in ATTACKS]
 
 

@@ -12,10 +12,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from autograde import build_source, grade_submissions
+from autograde.build import source as build_source
 from autograde.course import ASSIGNMENT, Course, course_notebooks
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
-from autograde.grade_submissions import SUBMISSION_TABLES, grade, integrity_problems, student_scores
+from autograde.grade import pool
+from autograde.grade.cli import grade
+from autograde.grade.gradebook import SUBMISSION_TABLES, integrity_problems, student_scores
 from autograde.nbgrader_run import run_nbgrader
 
 pytestmark = pytest.mark.slow
@@ -96,7 +98,7 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
     # partial now submits the reference: a grading that reached the master would change partial's scores
     for path in course.submission_dir("reference").glob("*.ipynb"):
         shutil.copy(path, course.submission_dir("partial") / path.name)
-    real_grade_one = grade_submissions.grade_one_forked
+    real_grade_one = pool.grade_one_forked
 
     def flaky_grade_one(course_, student, *args, **kwargs):
         if student == "blank":
@@ -106,7 +108,7 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
             outcome.returncode, outcome.output = 1, outcome.output + "\nERROR: injected"
         return outcome
 
-    monkeypatch.setattr(grade_submissions, "grade_one_forked", flaky_grade_one)
+    monkeypatch.setattr(pool, "grade_one_forked", flaky_grade_one)
     assert grade(course, force=True, workers=2) == 2
     after = class_scores(course)
     assert after["partial"] == before["partial"] != after["reference"]

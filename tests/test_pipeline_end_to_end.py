@@ -13,39 +13,26 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from autograde.build.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
+from autograde.build.release import release
+from autograde.build.release_checks import hidden_test_lines, release_differences, solution_only_lines
+from autograde.build.stubs import BEGIN_SOLUTION, END_SOLUTION
 from autograde.course import ASSIGNMENT, REPO, Course, course_notebooks
 from autograde.demo_class.make_submissions import make_demo_class
-from autograde.export_grades import CSV_COLUMNS, csv_rows, read_scores, write_csv
-from autograde.feedback import make_feedback, visible_text
-from autograde.grade_submissions import grade, tree_digest
-from autograde.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
-from autograde.release import release
-from autograde.release_checks import hidden_test_lines, release_differences, solution_only_lines
-from autograde.solution_bodies import BEGIN_SOLUTION, END_SOLUTION
+from autograde.grade.cli import grade
+from autograde.grade.submission_check import tree_digest
+from autograde.problems.mistake import demo_points_lost
+from autograde.report.feedback import make_feedback, visible_text
+from autograde.report.grades import CSV_COLUMNS, csv_rows, read_scores, write_csv
 
 pytestmark = pytest.mark.slow
 
 PRESENT = course_notebooks()
 IDS = [item.name for item in PRESENT]
 
-# What the partial student (autograde/demo_class/partial_bugs.py) loses, per grade cell: every grade cell is all or
-# nothing, so a failed cell scores 0 and every cell not listed here scores full points.
-PARTIAL_LOST = {
-    "01_simple_conv1d": {"test_forward_values": 2},  # forward forgets the bias
-    # output_size forgets the stride; the not-integer cell's hidden part first checks output_size(12, 4, 1, 2) == 6
-    "02_output_size": {"test_output_size_stride": 2, "test_output_size_not_integer": 1},
-    "03_toy_check": {"test_toy_dX": 2, "test_gradient_check": 2},  # dX without flipping the filter
-    # dB summed over the wrong axis; the optimizer cell then updates B with a dB of the wrong shape
-    "04_conv1d_channels": {"test_backward_dB": 1, "test_optimizer": 1},
-    # output_size pads one side only: Conv1d's output length and everything after it are wrong; only the
-    # invalid-padding errors still pass
-    "05_padding": {"test_output_size": 1, "test_forward_shape": 1, "test_forward_values": 2, "test_same": 1,
-                   "test_backward_dX": 2, "test_backward_dW": 1, "test_backward_dB": 1},
-    "06_minibatch": {"test_batch_backward_dB": 1},  # dB is a mean, not a sum
-    "07_stride": {"test_stride_backward_dX": 2, "test_combined_backward": 1},  # backward ignores the stride
-    # predict returns probabilities: 1 point. Not shuffling costs nothing: no test looks at the batch order
-    "08_mnist_classifier": {"test_predict": 1},
-}
+# What the partial student loses, per grade cell: the demo mistakes of each notebook (autograde/problems/*/mistakes.py).
+# Every grade cell is all or nothing, so a failed cell scores 0 and every cell not listed scores full points.
+PARTIAL_LOST = {item.name: demo_points_lost(item) for item in PRESENT}
 
 
 def run(*args, cwd=REPO):
@@ -66,8 +53,8 @@ def nbval_job(workspace):
     result = {}
 
     def job():
-        for name, args in [("build", ["-m", "autograde.build_source", "--course-dir", str(course.root)]),
-                           ("execute", ["-m", "autograde.execute_source", "--course-dir", str(course.root)]),
+        for name, args in [("build", ["-m", "autograde.build.source", "--course-dir", str(course.root)]),
+                           ("execute", ["-m", "autograde.build.execute_source", "--course-dir", str(course.root)]),
                            ("nbval", ["-m", "pytest", "--nbval", str(course.source_dir), "-q", "-p", "no:cacheprovider",
                                       "-o", "addopts=", "--rootdir", str(course.root)])]:
             result[name] = run(*args)
@@ -132,7 +119,6 @@ def test_blank_release_scores_zero_on_every_test(graded, item):
 
 @pytest.mark.parametrize("item", PRESENT, ids=IDS)
 def test_partial_scores_what_its_bugs_deserve(graded, item):
-    assert item.name in PARTIAL_LOST, f"add {item.name} to PARTIAL_LOST: the points the partial student loses there"
     lost = PARTIAL_LOST[item.name]
     got = points(graded.scores, "partial", item.name)
     assert set(lost) <= set(got), f"unknown grade cells in PARTIAL_LOST: {set(lost) - set(got)}"
@@ -164,7 +150,7 @@ def test_malformed_submission_is_skipped_and_the_gradebook_kept(graded, capsys):
     broken.mkdir(parents=True)
     (broken / PRESENT[0].filename).write_text('{"cells": [')
     scores_before = read_scores(graded.course)
-    assert grade(graded.course, ["broken"]) == 1
+    assert grade(graded.course, students=["broken"]) == 1
     assert "broken: SKIPPED, malformed submission: " + PRESENT[0].filename in capsys.readouterr().err
     assert (broken / PRESENT[0].filename).read_text() == '{"cells": ['
     assert read_scores(graded.course) == scores_before

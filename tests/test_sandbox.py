@@ -1,4 +1,4 @@
-"""The autograde sandbox (autograde/sandbox.py): what a notebook can reach and what the limits do.
+"""The autograde sandbox (autograde/sandbox/): what a notebook can reach and what the limits do.
 
 Each notebook here runs in the real bubblewrap sandbox with small limits; the cells print what they managed to do
 and the tests read the executed notebook. Skipped where bwrap is missing or cannot make namespaces.
@@ -16,10 +16,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograde import sandbox
 from autograde.course import REPO
-from autograde.sandbox import SandboxLimits, bwrap_available, execute_in_sandbox, hidden_paths
-from autograde.sandbox_execute import SandboxedExecute
+from autograde.sandbox import execute as sandbox
+from autograde.sandbox.bwrap import bwrap_available, hidden_paths
+from autograde.sandbox.execute import execute_in_sandbox
+from autograde.settings import SandboxLimits, sandbox_limits
 
 needs_bwrap = pytest.mark.skipif(not bwrap_available(),
                                 reason="bubblewrap (bwrap) is not installed or cannot create namespaces here "
@@ -84,9 +85,10 @@ for path in {paths!r}:
 def isolation(course_outside_tmp):
     """One notebook of probes that leave the kernel alive; returns (executed notebook, reasons)."""
     _, course_files = course_outside_tmp
-    repo_files = [REPO / "autograde" / "gradebook.db", REPO / "solutions" / "__init__.py",
-                  next((REPO / "autograde" / "hidden_tests").glob("*.py")),
-                  next((REPO / "autograde" / "judges").glob("*.py")), REPO / "pyproject.toml", Path.home() / ".bashrc"]
+    repo_files = [REPO / "course" / "gradebook.db", REPO / "solutions" / "__init__.py",
+                  next((REPO / "autograde" / "problems").glob("*/probe.py")),
+                  next((REPO / "autograde" / "problems").glob("*/judge.py")), REPO / "pyproject.toml",
+                  Path.home() / ".bashrc"]
     paths = [str(path) for path in course_files + repo_files]
     nb = notebook(
         READ_ATTEMPT.format(paths=paths),
@@ -233,11 +235,11 @@ def test_cells_after_the_last_grade_cell_are_skipped(monkeypatch):
     nb = notebook("print('graded')", "print('after')")
     nb.cells[1].metadata["nbgrader"]["grade"] = False
     monkeypatch.setenv("AUTOGRADE_SKIP_AFTER_LAST_GRADE", "1")
-    executed, reasons = execute_in_sandbox(nb, SandboxedExecute().limits())
+    executed, reasons = execute_in_sandbox(nb, sandbox_limits())
     assert "graded" in text(executed.cells[0]) and executed.cells[1].outputs == [] and not reasons
     assert executed.cells[1].execution_count is None
     monkeypatch.setenv("AUTOGRADE_SKIP_AFTER_LAST_GRADE", "0")
-    assert not SandboxedExecute().limits().skip_after_last_grade
+    assert not sandbox_limits().skip_after_last_grade
 
 
 @needs_bwrap

@@ -13,7 +13,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograde.course import Course, course_notebooks
 from autograde.demo_class.make_submissions import make_demo_class
-from autograde.static_scan import RULES, Flag, main, read_flags, scan_notebook, scan_submission, write_flags
+from autograde.scan.__main__ import main
+from autograde.scan.flags import Flag, read_flags, write_flags
+from autograde.scan.notebooks import scan_notebook, scan_submission
+from autograde.scan.rules import RULES
 
 GIVEN = ("import numpy as np\n\n\ndef check_array(name, got, expected, hint=None):\n"
          "    assert np.allclose(got, expected)\n")
@@ -282,7 +285,7 @@ def test_changed_nbgrader_metadata_is_flagged(tmp_path):
 
 
 def test_forged_probe_outputs_are_flagged(tmp_path):
-    from autograde.probe import PROBE_MIME
+    from autograde.grade.probe import PROBE_MIME
 
     def forge(notebook):
         notebook.cells[4].outputs = [nbformat.v4.new_output(
@@ -401,7 +404,7 @@ def make_gradebook(course: Course, students: dict[str, float], monkeypatch) -> N
     """A gradebook with one notebook 01_x of one 2-point grade cell, and each student's score for it."""
     from nbgrader.api import Gradebook
 
-    from autograde.export_grades import COURSE_ID
+    from autograde.report.grades import COURSE_ID
 
     course.root.mkdir(parents=True, exist_ok=True)
     # a new gradebook runs `alembic` by name (as in autograde/nbgrader_run.py): the venv's bin must be on PATH
@@ -421,8 +424,8 @@ def make_gradebook(course: Course, students: dict[str, float], monkeypatch) -> N
 def test_grade_report_counts_and_lists_the_flags(tmp_path, capsys, monkeypatch):
     import csv
 
-    from autograde.export_grades import CSV_COLUMNS, FLAG_COLUMNS
-    from autograde.export_grades import main as export_main
+    from autograde.report.grades import CSV_COLUMNS, FLAG_COLUMNS
+    from autograde.report.grades import main as export_main
 
     course = Course(tmp_path / "course")
     make_gradebook(course, {"alice": 2, "bob": 1}, monkeypatch)
@@ -456,7 +459,7 @@ def test_grade_report_counts_and_lists_the_flags(tmp_path, capsys, monkeypatch):
 
 @pytest.mark.filterwarnings("ignore:Object of type")
 def test_grade_report_without_flags_has_no_review_section(tmp_path, capsys, monkeypatch):
-    from autograde.export_grades import main as export_main
+    from autograde.report.grades import main as export_main
 
     course = Course(tmp_path / "course")
     make_gradebook(course, {"carol": 0}, monkeypatch)

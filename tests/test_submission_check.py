@@ -3,7 +3,7 @@
 import shutil
 
 from autograde.course import NOTEBOOKS_DIR
-from autograde.submission_check import check_submission
+from autograde.grade.submission_check import check_submission
 
 RELEASED = ["01_simple_conv1d.ipynb", "02_output_size.ipynb"]
 

@@ -1,17 +1,18 @@
 """The hostile demo students: submissions that try to game or break grading, and what must happen to each.
 
-Each attack is the reference submission with a WRONG implementation (the partial student's bug for that notebook,
-partial_bugs.py, or a method that attacks the grader) plus the cheat that would hide it: a monkeypatch, a lying
-object, reading the hidden tests or the solutions, breaking the kernel or the gradebook. Passing would therefore be
-cheating, and the expected outcome is written out per grade cell (`lost`: the points each targeted cell must lose;
-every other grade cell of the student's notebooks scores full points) and as static-scan flags (`flags`: rule id
-and a piece of the offending line; tests/test_hostile_suite.py finds that line in the generated cell and checks the
-flag's cell and line number).
+Each attack is the reference submission with a WRONG implementation (the partial student's mistakes in that notebook,
+autograde/problems/NN_slug/mistakes.py, or a method that attacks the grader) plus the cheat that would hide it: a
+monkeypatch, a lying object, reading the hidden tests or the solutions, breaking the kernel or the gradebook. Passing
+would therefore be cheating, and the expected outcome is written out per grade cell (`lost`: the points each targeted
+cell must lose; every other grade cell of the student's notebooks scores full points) and as static-scan flags
+(`flags`: rule id and a piece of the offending line; tests/test_hostile_suite.py finds that line in the generated cell
+and checks the flag's cell and line number).
 
 How the submission differs from the reference:
-- `bug`: the partial student's edits for the notebook are applied (the wrong implementation);
+- `bug`: the notebook's demo mistakes are made (the wrong implementation);
 - `prefix`: {stub qualname: code put at the top of that method's body} (code the tests reach);
-- `edits`: {stub qualname: ((reference text, attack text), ...)} on the method's body;
+- `edits`: {stub qualname: ((text, attack text), ...)}, each text found once in the solution cells after the demo
+  mistakes are made; the attack text's later lines get the indentation of the line the text is on;
 - `extra_cell`: a code cell inserted right after the solution cell that defines `anchor`;
 - `locked_edit`: (grade_id, new source) for a locked test cell.
 Attacks that would hurt the machine if the sandbox were missing are bounded (fork count and lifetime, memory,
@@ -20,6 +21,9 @@ a route and an interface, the way a download would first need one).
 """
 
 from dataclasses import dataclass, field
+
+from autograde.course import notebook_named
+from autograde.problems.mistake import demo_points_lost
 
 ATTACK_PORT = 47613  # the loopback port the test listens on; the local-socket attack connects to it
 
@@ -33,15 +37,11 @@ AFTER_CONV1D = {
                   "test_stride_backward_dW": 1, "test_stride_backward_dB": 1, "test_errors": 1,
                   "test_combined_forward": 1, "test_combined_backward": 1},
 }
-# what the partial bug of each notebook costs (tests/test_pipeline_end_to_end.py PARTIAL_LOST, repeated here so the
-# demo class does not import the tests)
-BUG_LOST = {
-    "01_simple_conv1d": {"test_forward_values": 2},
-    "03_toy_check": {"test_toy_dX": 2, "test_gradient_check": 2},
-    "04_conv1d_channels": {"test_backward_dB": 1, "test_optimizer": 1},
-    "06_minibatch": {"test_batch_backward_dB": 1},
-    "07_stride": {"test_stride_backward_dX": 2, "test_combined_backward": 1},
-}
+
+
+def demo_lost(notebook: str) -> dict[str, float]:
+    """What the demo partial student's mistakes cost in this notebook (autograde/problems/NN_slug/mistakes.py)."""
+    return demo_points_lost(notebook_named(notebook))
 
 
 @dataclass(frozen=True)
@@ -269,10 +269,10 @@ for _ in range(100):
     print("x" * (1 << 20))
 '''
 
-GRADEBOOK = '''\
-# find the gradebook around the working folder (and the course under /tmp) and destroy it
+# the folders around the working folder (and the course under /tmp), bounded in depth and time; the body of the loop
+# over them is the attack's
+WALK_AROUND = '''\
 import os
-import sqlite3
 import time
 from pathlib import Path
 
@@ -282,6 +282,12 @@ for _root in [Path.cwd(), *Path.cwd().parents, Path("/tmp")]:
         if time.monotonic() > _deadline or len(Path(_folder).parts) > len(_root.parts) + 4:
             _dirs[:] = []
             continue
+'''
+
+GRADEBOOK = """\
+# find the gradebook around the working folder (and the course under /tmp) and destroy it
+import sqlite3
+""" + WALK_AROUND + '''\
         for _name in _files:
             if _name == "gradebook.db" or "canary" in _name:  # never other programs' .db files
                 _db = Path(_folder) / _name
@@ -295,18 +301,7 @@ for _root in [Path.cwd(), *Path.cwd().parents, Path("/tmp")]:
                     print("could not destroy", _db, _error)
 '''
 
-WRITE_OTHER = '''\
-# overwrite another student's submission (and leave a file in it)
-import os
-import time
-from pathlib import Path
-
-_deadline = time.monotonic() + 10
-for _root in [Path.cwd(), *Path.cwd().parents, Path("/tmp")]:
-    for _folder, _dirs, _files in os.walk(_root):
-        if time.monotonic() > _deadline or len(Path(_folder).parts) > len(_root.parts) + 4:
-            _dirs[:] = []
-            continue
+WRITE_OTHER = "# overwrite another student's submission (and leave a file in it)\n" + WALK_AROUND + '''\
         _target = Path(_folder) / "submitted" / "reference" / "cnn1d"
         if _target.is_dir():
             try:
@@ -324,7 +319,7 @@ import socket
 try:
     with socket.create_connection(("127.0.0.1", {ATTACK_PORT}), timeout=2) as _helper:
         _helper.sendall(b"hostile-socket-local: send me the answer")
-        self.dB = dA2.sum(axis=0)  # the accomplice's answer replaces the wrong mean
+        self.dB = dA3.sum(axis=(0, 2))  # the accomplice's answer replaces the wrong mean
 except OSError:
     pass
 '''
@@ -337,64 +332,64 @@ from pathlib import Path
 _interfaces = [name for _, name in socket.if_nameindex() if name != "lo"]
 _routes = [line for line in Path("/proc/net/route").read_text().splitlines()[1:] if line.split()[1] == "00000000"]
 if _interfaces and _routes:
-    self.dB = dA2.sum(axis=0)  # as if downloaded: the right answer replaces the wrong mean
+    self.dB = dA3.sum(axis=(0, 2))  # as if downloaded: the right answer replaces the wrong mean
 '''
 
 LOCKED_PASS = "pass\n"
 
-DB_LINE = "self.dB = dA2.mean(axis=0)"  # the partial bug of notebook 06's Conv1d.backward
+DB_LINE = "self.dB = dA3.mean(axis=(0, 2))"  # the demo mistake of notebook 06's Conv1d.backward
 
 
 ATTACKS = (
     Attack("patch-isclose", "01_simple_conv1d", "monkeypatches np.allclose, np.isclose and np.array_equal so every "
            "comparison passes, with a forward that forgets the bias", "the hidden tests are judged outside the "
            "kernel (probe/judge): the patched numpy never compares anything that counts",
-           BUG_LOST["01_simple_conv1d"], (("module-patch", "np.allclose = lambda"),), bug=True,
+           demo_lost("01_simple_conv1d"), (("module-patch", "np.allclose = lambda"),), bug=True,
            extra_cell=PATCH_ISCLOSE, anchor="SimpleConv1d.forward"),
     Attack("patch-assert-allclose", "04_conv1d_channels", "monkeypatches np.testing.assert_allclose and np.isclose, "
            "with dB summed over the wrong axis", "probe/judge: the judge's numpy is the grader's",
-           BUG_LOST["04_conv1d_channels"], (("module-patch", "np.testing.assert_allclose = lambda"),), bug=True,
+           demo_lost("04_conv1d_channels"), (("module-patch", "np.testing.assert_allclose = lambda"),), bug=True,
            extra_cell=PATCH_ASSERT_ALLCLOSE, anchor="Conv1d.backward"),
     Attack("patch-checks", "06_minibatch", "redefines the given check_array and check_raises as no-ops, with dB a "
-           "mean", "probe/judge: the visible checks pass, the judge does not", BUG_LOST["06_minibatch"],
+           "mean", "probe/judge: the visible checks pass, the judge does not", demo_lost("06_minibatch"),
            (("shadows-given", "def check_array(*args, **kwargs):"),), bug=True, extra_cell=PATCH_CHECKS,
            anchor="Conv1d.backward"),
     Attack("patch-builtins", "07_stride", "replaces builtins.isinstance and builtins.AssertionError, with a "
            "backward that ignores the stride", "probe/judge; the static scan flags it",
-           BUG_LOST["07_stride"], (("forbidden-import", "import builtins"),
+           demo_lost("07_stride"), (("forbidden-import", "import builtins"),
                                    ("builtins-access", "builtins.isinstance = lambda")),
            bug=True, extra_cell=PATCH_BUILTINS, anchor="Conv1d.backward"),
     Attack("patch-obfuscated", "06_minibatch", "patches numpy through __import__('num' + 'py') and getattr/setattr "
            "with computed names, with dB a mean", "probe/judge; the static scan flags the dynamic import and the "
-           "computed names", BUG_LOST["06_minibatch"],
+           "computed names", demo_lost("06_minibatch"),
            (("dynamic-code", '_n = __import__("num" + "py")'), ("introspection", '_t = getattr(_n, "test" + "ing")')),
            bug=True, extra_cell=PATCH_OBFUSCATED, anchor="Conv1d.backward"),
     Attack("read-notebooks", "03_toy_check", "searches the working folder, its parents, HOME and /tmp for the "
            "course's .ipynb files (source/, autograded/) to exec the reference solution, with a dX that does not "
            "flip the filter", "the sandbox: the notebook arrives on stdin, the repo and course are empty tmpfs, /tmp "
-           "and HOME are fresh", BUG_LOST["03_toy_check"],
+           "and HOME are fresh", demo_lost("03_toy_check"),
            (("file-access", "_cells = json.loads(_path.read_text())[\"cells\"]"), ("dynamic-code", "exec(_stolen)")),
            bug=True, extra_cell=READ_NOTEBOOKS, anchor="SimpleConv1d.backward"),
     Attack("import-solutions", "07_stride", "puts every folder with solutions/ on sys.path and imports the hidden "
            "reference Conv1d, with a backward that ignores the stride", "the sandbox hides the repository",
-           BUG_LOST["07_stride"], (("forbidden-import", "from solutions.p7_stride import Conv1d as _SolutionConv1d"),),
+           demo_lost("07_stride"), (("forbidden-import", "from solutions.p7_stride import Conv1d as _SolutionConv1d"),),
            bug=True, extra_cell=IMPORT_SOLUTIONS, anchor="Conv1d.backward"),
     Attack("always-equal", "01_simple_conv1d", "forward (without the bias) returns an ndarray subclass whose __eq__ "
            "is always True", "the probe converts results to plain float64 arrays; the judge compares those",
-           BUG_LOST["01_simple_conv1d"], (("lying-object", "def __eq__(self, other):"),), bug=True,
+           demo_lost("01_simple_conv1d"), (("lying-object", "def __eq__(self, other):"),), bug=True,
            extra_cell=ALWAYS_EQUAL, anchor="SimpleConv1d.forward",
            edits={"SimpleConv1d.forward": (("return windows @ self.W",
                                             "return (windows @ self.W).view(AlwaysEqual)"),)}),
     Attack("lying-array", "01_simple_conv1d", "forward (without the bias) returns an object whose __array__ gives "
            "the wrong values while __array_ufunc__ and __eq__ say every comparison is equal", "the probe keeps only "
-           "what __array__ gives, as float64; the judge compares that", BUG_LOST["01_simple_conv1d"],
+           "what __array__ gives, as float64; the judge compares that", demo_lost("01_simple_conv1d"),
            (("lying-object", "def __array__(self, dtype=None, copy=None):"),), bug=True, extra_cell=LYING_ARRAY,
            anchor="SimpleConv1d.forward",
            edits={"SimpleConv1d.forward": (("return windows @ self.W", "return LyingArray(windows @ self.W)"),)}),
     Attack("frame-peek", "01_simple_conv1d", "forward hard-codes the visible test's answer and reads `expected` from "
            "the calling test's frame (inspect.stack, sys._getframe); otherwise it forgets the bias",
            "probe/judge: the expected values exist only in the grader, never in the kernel",
-           BUG_LOST["01_simple_conv1d"], (("forbidden-import", "import inspect"),
+           demo_lost("01_simple_conv1d"), (("forbidden-import", "import inspect"),
                                           ("introspection", "caller = sys._getframe(1)")),
            bug=True, prefix={"SimpleConv1d.forward": FRAME_PEEK}),
     Attack("os-exit", "06_minibatch", "Conv1d.forward calls os._exit(0): the kernel dies in the first cell that "
@@ -418,29 +413,29 @@ ATTACKS = (
            prefix={"Conv1d.forward": FORK_BOMB}),
     Attack("output-flood", "07_stride", "prints 100 MB in a cell after the solution, with a backward that ignores "
            "the stride", "the output cap keeps 10 MB per notebook; nbgrader's LimitOutput trims the rest",
-           BUG_LOST["07_stride"], bug=True, extra_cell=OUTPUT_FLOOD, anchor="Conv1d.backward"),
+           demo_lost("07_stride"), bug=True, extra_cell=OUTPUT_FLOOD, anchor="Conv1d.backward"),
     Attack("gradebook", "06_minibatch", "walks up from the working folder (and /tmp) to zero, overwrite and delete "
            "gradebook.db, with dB a mean", "the sandbox hides the course; the kernel's /tmp is its own tmpfs",
-           BUG_LOST["06_minibatch"], (("forbidden-import", "import sqlite3"),
+           demo_lost("06_minibatch"), (("forbidden-import", "import sqlite3"),
                                       ("grader-path-string", 'if _name == "gradebook.db" or "canary" in _name:')),
            bug=True, extra_cell=GRADEBOOK, anchor="Conv1d.backward"),
     Attack("write-other", "06_minibatch", "overwrites submitted/reference/cnn1d/06_minibatch.ipynb and plants a "
            "file there, with dB a mean", "the sandbox: the file system is read-only but for its own tmpfs",
-           BUG_LOST["06_minibatch"], (("grader-path-string", '_target = Path(_folder) / "submitted" / "reference"'),),
+           demo_lost("06_minibatch"), (("grader-path-string", '_target = Path(_folder) / "submitted" / "reference"'),),
            bug=True, extra_cell=WRITE_OTHER, anchor="Conv1d.backward"),
     Attack("socket-local", "06_minibatch", f"backward connects to 127.0.0.1:{ATTACK_PORT} (an accomplice on the "
            "grader's machine) and then sums dB right; otherwise dB is a mean", "the sandbox's own network "
-           "namespace: its loopback is not the grader's", BUG_LOST["06_minibatch"],
+           "namespace: its loopback is not the grader's", demo_lost("06_minibatch"),
            (("forbidden-import", "import socket"),), bug=True,
            edits={"Conv1d.backward": ((DB_LINE, DB_LINE + "\n" + SOCKET_LOCAL),)}),
     Attack("socket-public", "06_minibatch", "backward looks for a network interface and a default route (what a "
            "download of the answer needs) and then sums dB right; otherwise dB is a mean",
-           "the sandbox's network namespace has loopback only, no route", BUG_LOST["06_minibatch"],
+           "the sandbox's network namespace has loopback only, no route", demo_lost("06_minibatch"),
            (("forbidden-import", "import socket"),), bug=True,
            edits={"Conv1d.backward": ((DB_LINE, DB_LINE + "\n" + SOCKET_PUBLIC),)}),
     Attack("edit-locked", "06_minibatch", "replaces the dB test cell by `pass`, with dB a mean",
            "nbgrader restores locked cells before running; the static scan flags the edit",
-           BUG_LOST["06_minibatch"], (("edited-locked-cell", "pass"),), bug=True,
+           demo_lost("06_minibatch"), (("edited-locked-cell", "pass"),), bug=True,
            locked_edit=("test_batch_backward_dB", LOCKED_PASS)),
 )
 

@@ -4,7 +4,7 @@
 
 - blank: the release as handed out;
 - reference: the release with every stub filled from solutions/ (as a student would write it: no markers);
-- partial: the reference with the mistakes of partial_bugs.py;
+- partial: the reference with the demo mistakes of each notebook (autograde/problems/NN_slug/mistakes.py, `demo=True`);
 - hostile-<slug>: submissions that try to game or break grading (hostile_attacks.py; --no-hostile leaves them out).
 
 Run after `make release`. Only these students' folders are replaced; other students' submissions are never
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograde.course import REPO, Course, course_notebooks
+from autograde.build.stubs import StubError, find_stubs, reference_body, reference_function, replace_stubs
+from autograde.course import REPO, Course, course_notebooks, notebook_named
 from autograde.demo_class.hostile_attacks import ATTACKS
-from autograde.demo_class.partial_bugs import BUGS
-from autograde.solution_bodies import StubError, find_stubs, reference_body, reference_function, replace_stubs
+from autograde.problems.mistake import apply_edits, demo_mistakes
 
 DEMO_STUDENTS = ("blank", "reference", "partial")
 
@@ -33,70 +33,74 @@ def reference_bodies(source: str, module_name: str) -> dict[str, str]:
             for stub in find_stubs(source)}
 
 
-def apply_bug(body: str, bug) -> str:
-    for old, new in bug.edits:
-        if old not in body:
-            raise StubError(f"bug '{bug.mistake}' no longer applies: {bug.function} of the reference has no {old!r}")
-        body = body.replace(old, new, 1)
-    return body
+def solution_cells(notebook) -> list:
+    return [cell for cell in notebook.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
 
 
-def student_notebook(released, module_name: str, bugs: list | None, log: list[str], name: str):
-    """The release with every stub filled from the reference; with `bugs` applied if given (the partial student)."""
+def make_mistakes(notebook, mistakes, where: str) -> None:
+    """Apply the mistakes' edits to the notebook's solution cells (each edit found exactly once in them)."""
+    cells = solution_cells(notebook)
+    for mistake in mistakes:
+        if mistake.replaces:
+            raise StubError(f"{where}: a demo mistake must be edits, not replaced names ({mistake.title})")
+        edited = apply_edits([cell.source for cell in cells], mistake.edits, f"{where}: {mistake.title}")
+        for cell, text in zip(cells, edited, strict=True):
+            cell.source = text
+
+
+def student_notebook(released, module_name: str, mistakes=(), prefix: dict[str, str] | None = None,
+                     where: str = ""):
+    """The release with every stub filled from the reference (as a student writes it: no markers), `prefix` code
+    put at the top of the bodies it names, then `mistakes` made."""
     notebook = nbformat.from_dict(released)
-    pending = {bug.function: bug for bug in bugs or []}
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
-            continue
+    pending = set(prefix or {})
+    for cell in solution_cells(notebook):
         bodies = reference_bodies(cell.source, module_name)
-        for qualname in list(bodies):
+        for qualname in bodies:
             if qualname in pending:
-                bug = pending.pop(qualname)
-                try:
-                    bodies[qualname] = apply_bug(bodies[qualname], bug)
-                    log.append(f"partial/{name}: {qualname}: {bug.mistake}")
-                except StubError as error:
-                    log.append(f"warning: partial/{name}, cell {index}: {error}; reference body used")
+                bodies[qualname] = prefix[qualname].rstrip("\n") + "\n" + bodies[qualname]
+                pending.discard(qualname)
         cell.source, _ = replace_stubs(cell.source, bodies)
-    for bug in pending.values():
-        log.append(f"warning: partial/{name}: no stub {bug.function} in the release; bug '{bug.mistake}' skipped")
+    if pending:
+        raise StubError(f"{where}: no stub {sorted(pending)}")
+    make_mistakes(notebook, mistakes, where)
     return notebook
 
 
+def indented(cells, old: str, new: str) -> tuple[str, str]:
+    """(old, new) with new's later lines indented like the line of the cells where old is (code written at column 0
+    goes into a method body)."""
+    for cell in cells:
+        for line in cell.source.split("\n"):
+            if old in line:
+                indent = line[: len(line) - len(line.lstrip())]
+                first, *rest = new.rstrip("\n").split("\n")
+                return old, "\n".join([first] + [indent + text if text.strip() else "" for text in rest])
+    return old, new
+
+
 def hostile_notebook(released, module_name: str, attack, log: list[str]):
-    """The reference (with the notebook's partial bugs if attack.bug) changed by the attack: bodies, cells."""
-    notebook = nbformat.from_dict(released)
-    bugs = {bug.function: bug for bug in BUGS if attack.bug and bug.notebook == attack.notebook}
-    pending = set(attack.prefix) | set(attack.edits)
-    anchor_index = None
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
-            continue
-        bodies = reference_bodies(cell.source, module_name)
-        for qualname in bodies:
-            if qualname in bugs:
-                bodies[qualname] = apply_bug(bodies[qualname], bugs.pop(qualname))
-            for old, new in attack.edits.get(qualname, ()):
-                if old not in bodies[qualname]:
-                    raise StubError(f"attack {attack.student}: {qualname} has no {old!r}")
-                bodies[qualname] = bodies[qualname].replace(old, new, 1)
-            if qualname in attack.prefix:
-                bodies[qualname] = attack.prefix[qualname].rstrip("\n") + "\n" + bodies[qualname]
-            pending.discard(qualname)
-            if qualname == attack.anchor:
-                anchor_index = index
-        cell.source, _ = replace_stubs(cell.source, bodies)
-    if pending or bugs or (attack.extra_cell and anchor_index is None):
-        raise StubError(f"attack {attack.student}: no stub {sorted(pending | set(bugs)) or attack.anchor} in "
-                        f"{attack.notebook}")
+    """The reference (with the notebook's demo mistakes if attack.bug) changed by the attack: bodies, cells."""
+    mistakes = demo_mistakes(notebook_named(attack.notebook)) if attack.bug else ()
+    notebook = student_notebook(released, module_name, mistakes, attack.prefix, f"attack {attack.student}")
+    cells = solution_cells(notebook)
+    edits = [indented(cells, old, new) for qualname in attack.edits for old, new in attack.edits[qualname]]
+    for cell, text in zip(cells, apply_edits([cell.source for cell in cells], edits, f"attack {attack.student}"),
+                          strict=True):
+        cell.source = text
     if attack.locked_edit:
         grade_id, source = attack.locked_edit
-        cells = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
-        if not cells:
+        locked = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+        if not locked:
             raise StubError(f"attack {attack.student}: no cell {grade_id} in {attack.notebook}")
-        cells[0].source = source
+        locked[0].source = source
     if attack.extra_cell:
-        notebook.cells.insert(anchor_index + 1, nbformat.v4.new_code_cell(attack.extra_cell))
+        anchors = [index for index, cell in enumerate(released.cells)
+                   if attack.anchor in {stub.qualname for stub in find_stubs(cell.source)}]
+        if not anchors:
+            raise StubError(f"attack {attack.student}: no stub {attack.anchor} in {attack.notebook}")
+        notebook.cells.insert(anchors[0] + 1, nbformat.v4.new_code_cell(attack.extra_cell))
     log.append(f"{attack.student}/{attack.notebook}: {attack.tries}")
     return notebook
 
@@ -116,7 +120,7 @@ def make_hostile_class(course: Course, items, log: list[str]) -> None:
         try:
             released = nbformat.read(released_path, as_version=4)
             notebook = hostile_notebook(released, by_name[attack.notebook].solution_module, attack, log)
-        except (LookupError, StubError, ImportError) as error:
+        except (LookupError, StubError, ImportError, ValueError) as error:
             log.append(f"warning: {attack.student}: {error}")
             continue
         nbformat.write(notebook, folder / released_path.name)
@@ -133,10 +137,6 @@ def make_demo_class(course: Course, hostile: bool = False) -> list[str]:
     sys.path.insert(0, str(REPO))
     log = []
     items = course_notebooks()
-    names = {item.name for item in items}
-    for bug in BUGS:
-        if bug.notebook not in names:
-            log.append(f"warning: bug '{bug.mistake}' is for {bug.notebook}, which is not in notebooks/; skipped")
     for student in DEMO_STUDENTS:
         folder = course.submission_dir(student)
         if folder.exists():
@@ -151,10 +151,11 @@ def make_demo_class(course: Course, hostile: bool = False) -> list[str]:
         shutil.copyfile(released_path, course.submission_dir("blank") / item.filename)
         try:
             module_name = item.solution_module
-            reference = student_notebook(released, module_name, None, log, item.name)
-            bugs = [bug for bug in BUGS if bug.notebook == item.name]
-            partial = student_notebook(released, module_name, bugs, log, item.name)
-        except (LookupError, StubError, ImportError) as error:
+            reference = student_notebook(released, module_name, where=f"reference/{item.name}")
+            mistakes = demo_mistakes(item)
+            partial = student_notebook(released, module_name, mistakes, where=f"partial/{item.name}")
+            log += [f"partial/{item.name}: {mistake.title}" for mistake in mistakes]
+        except (LookupError, StubError, ImportError, ValueError) as error:
             log.append(f"warning: {item.filename}: no reference/partial notebook: {error}")
             continue
         nbformat.write(reference, course.submission_dir("reference") / item.filename)

@@ -1,0 +1,127 @@
+"""`make autograde`: autograde every submission in course/submitted/<student>/cnn1d/.
+
+    python -m autograde.grade [--force] [--workers N] [--no-sandbox] [--course-dir DIR] [student ...]
+
+Safe to rerun: the gradebook is backed up first (gradebook_backups/, the last 20 kept), one run at a time (a lock
+file), students are added to the gradebook as they are graded, and files in submitted/ are never written (checked
+after the run). A malformed submission is skipped with the reason; the others are graded; the exit code is 1 if any
+student was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
+
+Parallel grading (--workers N, default: the number of CPUs): nbgrader grades one student per call, and SQLite is
+not safe for concurrent writers, so each worker grades into its own copy of the gradebook ($CNN1D_GRADEBOOK, read
+by nbgrader_config.py). After each student this process, the only writer of the master gradebook, replaces that
+student's submission rows in the master with the worker's in one transaction. A student whose nbgrader call fails
+is not merged: the master keeps their previous grades. After the run the master must pass `PRAGMA integrity_check`
+and hold the same scores as the workers for every student merged. --workers 1 is the serial path: nbgrader writes
+the master itself.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from autograde.course import Course
+from autograde.grade.gradebook import backup_gradebook, single_run
+from autograde.grade.pool import grade_in_parallel, grade_serially
+from autograde.grade.submission_check import check_submission, tree_digest
+from autograde.sandbox.bwrap import bwrap_available
+from autograde.scan.flags import write_flags
+from autograde.scan.notebooks import scan_submission
+from autograde.settings import ASSIGNMENT, NO_SANDBOX_ENV
+
+
+def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
+    """The environment that tells nbgrader's sandbox step whether to sandbox, or None (after saying why) if grading
+    must not start: without bubblewrap nothing is graded unless the instructor said --no-sandbox."""
+    if no_sandbox:
+        print("=" * 100 + "\nWARNING: --no-sandbox: students' code runs with YOUR permissions (files, network, "
+              "processes).\nOnly do this on a machine or container you do not mind student code running on.\n"
+              + "=" * 100, file=sys.stderr, flush=True)
+        return {NO_SANDBOX_ENV: "1"}
+    if not bwrap_available():
+        print("autograde: bubblewrap (bwrap) is not available, so student code cannot be sandboxed; install it "
+              "(apt-get install bubblewrap) or pass --no-sandbox to grade without one. Nothing graded.",
+              file=sys.stderr)
+        return None
+    return {}
+
+
+def static_scan(course: Course, student: str, folder: Path) -> None:
+    """Flag suspicious code before grading; the flags are for the instructor and change no score."""
+    flags = scan_submission(folder, course.release_dir)
+    write_flags(course, student, flags)
+    for flag in flags:
+        print(f"  {student}: static scan: {flag}")
+
+
+def grade(course: Course, *, students: list[str] | None = None, force: bool = False, workers: int | None = None,
+          no_sandbox: bool = False) -> int:
+    """Autograde the students (all in submitted/ by default); returns how many were skipped or failed."""
+    if not course.gradebook.is_file() or not course.source_dir.is_dir():
+        print("autograde: no gradebook or source yet: run `make release` first", file=sys.stderr)
+        return 1
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise ValueError(f"autograde: --workers must be at least 1, got {workers}")
+    released = sorted(path.name for path in course.release_dir.glob("*.ipynb"))
+    folders = sorted(path for path in course.submitted_dir.glob("*") if path.is_dir())
+    if students:
+        folders = [course.submitted_dir / name for name in students]
+    if not folders:
+        print(f"autograde: nothing to grade in {course.submitted_dir}/<student>/{ASSIGNMENT}/")
+        return 0
+    env = sandbox_choice_env(no_sandbox)
+    if env is None:
+        return len(folders)
+    bad = 0
+    with single_run(course):
+        backup = backup_gradebook(course)
+        print(f"gradebook backed up to {backup}")
+        before = tree_digest(course.submitted_dir)
+        logs = course.logs_dir
+        logs.mkdir(exist_ok=True)
+        gradable = []
+        for folder in folders:
+            student = folder.name
+            check = check_submission(student, folder / ASSIGNMENT, released)
+            for warning in check.warnings:
+                print(f"  {student}: warning: {warning}")
+            if check.errors:
+                bad += 1
+                for error in check.errors:
+                    print(f"  {student}: SKIPPED, malformed submission: {error}", file=sys.stderr)
+                continue
+            static_scan(course, student, folder / ASSIGNMENT)
+            gradable.append(student)
+        workers = min(workers, len(gradable)) or 1
+        print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}", flush=True)
+        if workers == 1:
+            bad += grade_serially(course, gradable, force, env, logs)
+        else:
+            bad += grade_in_parallel(course, gradable, force, env, logs, workers)
+        if tree_digest(course.submitted_dir) != before:
+            raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run; "
+                             f"the gradebook before it is {backup}")
+    return bad
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--force", action="store_true", help="regrade every submission, not only new ones")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="students graded at once (default: the number of CPUs; 1 = serial)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run student code without the bubblewrap sandbox (only on a throwaway machine)")
+    parser.add_argument("--course-dir", type=Path, default=Course().root)
+    parser.add_argument("students", nargs="*", help="student ids (default: every folder in submitted/)")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error(f"--workers must be at least 1, got {args.workers}")
+    course = Course(args.course_dir.resolve())
+    return 1 if grade(course, students=args.students, force=args.force, workers=args.workers,
+                      no_sandbox=args.no_sandbox) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The bubblewrap sandbox a student notebook runs in: what it sees of the machine (autograde/sandbox/runner.py runs
+the notebook inside; autograde/sandbox/execute.py starts it).
+
+nbgrader runs student code with the grader's permissions; a notebook could read the gradebook, the hidden tests,
+the judges, other students' work, or write anywhere. Here the notebook runs under `bwrap`:
+
+* of the machine's file system only the system folders (/usr, /etc, /lib…, SYSTEM_PATHS) are there, read-only;
+  the repository, the course root, /root, /home and $HOME are covered by empty tmpfs (in case they lie under one
+  of those); only the venv (and its base Python), the runner script and data/ are bound back, read-only. Any
+  other copy of the course on the machine (another checkout, a backup) is simply not in the sandbox;
+* HOME and the working directory are a fresh tmpfs (<HOME>/cnn1d, with data/ at <HOME>/data so notebook 8 finds
+  data/mnist.npz by walking up), /tmp is a fresh tmpfs;
+* no network (private network namespace with only loopback, which the kernel's ZMQ sockets use), own PID namespace,
+  new session, killed with the grader (--die-with-parent);
+* an unprivileged uid (a fresh one when the grader is root, else a user namespace): RLIMIT_NPROC does not apply to
+  root, so without it a fork bomb would not be stopped;
+* rlimits (memory, processes, file size, CPU), set by the runner before it starts the kernel;
+* the whole sandbox is killed when it outlives the notebook deadline plus a margin.
+
+The limits themselves are autograde/settings.py's SandboxLimits.
+"""
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from autograde.course import COURSE_STATE_DIR, REPO
+from autograde.settings import COURSE_ROOT_ENV
+
+RUNNER = Path(__file__).resolve().with_name("runner.py")
+# the only folders of the machine the sandbox sees (read-only), besides what bwrap_command binds back
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+DATA_DIR = REPO / "data"
+SANDBOX_HOME = "/home/student"
+SANDBOX_UID_BASE = 1_000_000  # + the grader's pid: above the uids of real accounts
+KILL_MARGIN = 30  # seconds past the notebook deadline before the grader kills the sandbox
+TMPFS_BYTES = 512 << 20  # each of /tmp and HOME: scratch files live in memory
+INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`)"
+# what the kernel may see of the grader's environment; everything else (paths, tokens) stays outside
+PASSED_ENV = ("LANG", "LC_ALL", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "KERAS_BACKEND",
+              "MPLBACKEND", "TZ")
+
+
+@functools.cache
+def bwrap_available() -> bool:
+    """bwrap is installed and can make the namespaces we use (some containers forbid them)."""
+    if shutil.which("bwrap") is None:
+        return False
+    try:
+        result = subprocess.run(bwrap_command(["/bin/true"]), capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def unprivileged_ids() -> tuple[int, int]:
+    """uid = gid a root grader's sandbox runs the notebook as: one no account has, different for each grader
+    process. RLIMIT_NPROC counts every process of a uid on the machine, so with a shared uid (nobody) a fork bomb
+    in one sandbox, or parallel workers, would use up the process limit of all the others."""
+    uid = SANDBOX_UID_BASE + os.getpid()
+    return uid, uid
+
+
+def hidden_paths() -> list[Path]:
+    """Folders covered by an empty tmpfs: the repository, the course, the grader's home and root's."""
+    candidates = [REPO, Path(os.environ.get(COURSE_ROOT_ENV, COURSE_STATE_DIR)), Path.home(), Path("/root"),
+                  Path("/home"), Path("/var/tmp")]
+    existing = sorted({path.resolve() for path in candidates if path.resolve().is_dir()}, key=lambda p: len(p.parts))
+    hidden: list[Path] = []
+    for path in existing:
+        if path == Path("/") or any(path.is_relative_to(outer) for outer in hidden + [Path("/tmp")]):
+            continue  # inside a tmpfs already (e.g. a course under /tmp)
+        hidden.append(path)
+    return hidden
+
+
+def in_system_paths(path: Path) -> bool:
+    return any(path.is_relative_to(system) for system in SYSTEM_PATHS)
+
+
+def bound_back(hidden: list[Path]) -> list[Path]:
+    """What the kernel needs from outside the system folders or from under a hidden folder: the venv (and its
+    base Python), the runner."""
+    needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), RUNNER}
+    return sorted(path for path in needed if not in_system_paths(path)
+                  or any(path.is_relative_to(outer) for outer in hidden + [Path("/tmp")]))
+
+
+def bwrap_command(runner_argv: list[str]) -> list[str]:
+    """The bwrap command line that runs runner_argv in the sandbox.
+
+    As root, bwrap makes no user namespace (it would map the sandbox to root, whom RLIMIT_NPROC does not limit):
+    the runner keeps CAP_SETUID/CAP_SETGID only to become unprivileged_ids() before anything else. Otherwise a user
+    namespace maps the grader's own uid to 1000."""
+    command = ["bwrap"]
+    for system in SYSTEM_PATHS:  # an allow-list: other copies of the course elsewhere on the machine stay unseen
+        if os.path.islink(system):
+            command += ["--symlink", os.readlink(system), system]
+        elif os.path.isdir(system):
+            command += ["--ro-bind", system, system]
+    command += ["--dev", "/dev", "--proc", "/proc",
+               "--size", str(TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp",
+               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox",
+               "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:
+        command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        command += ["--unshare-user", "--uid", "1000", "--gid", "1000", "--disable-userns"]
+    hidden = hidden_paths()
+    for path in hidden:
+        command += ["--tmpfs", str(path)]
+    made: set[Path] = set()
+    covered = hidden + [Path("/tmp")]  # /tmp is a fresh tmpfs too (a repo or venv may live there)
+    for path in bound_back(hidden):
+        # bwrap makes missing parent folders 0700: unreadable for the sandbox's unprivileged user
+        for parent in reversed(path.parents):
+            missing = not in_system_paths(parent) or any(parent.is_relative_to(o) and parent != o for o in covered)
+            if parent != Path("/") and parent not in made and missing:
+                command += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+        command += ["--ro-bind", str(path), str(path)]
+    home = Path(SANDBOX_HOME)
+    if not any(home.is_relative_to(outer) for outer in hidden):
+        command += ["--tmpfs", str(home.parent)]
+    command += ["--size", str(TMPFS_BYTES), "--perms", "0777", "--tmpfs", SANDBOX_HOME,
+                "--perms", "0777", "--dir", f"{SANDBOX_HOME}/cnn1d", "--chdir", f"{SANDBOX_HOME}/cnn1d"]
+    if DATA_DIR.is_dir():
+        command += ["--ro-bind", str(DATA_DIR), f"{SANDBOX_HOME}/data"]
+    return command + ["--", *runner_argv]
+
+
+def kernel_env(home: str) -> dict[str, str]:
+    """A small environment: nothing of the grader's but what the kernel needs."""
+    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+    env.setdefault("LANG", "C.UTF-8")
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.update(HOME=home, USER="student", LOGNAME="student", TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]))
+    return env

@@ -1,0 +1,70 @@
+"""Every setting of the grading pipeline, in one place: names, environment variables, sandbox limits.
+
+Units: seconds and bytes everywhere. An instructor changes a limit here, or for one run with
+$CNN1D_SANDBOX_LIMITS (JSON of SandboxLimits fields, e.g. '{"cell_timeout": 30}'); docs/instructor.md explains
+each limit and a test keeps its table equal to these values.
+"""
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields, replace
+
+COURSE_ID = "cnn1d-scratch"  # nbgrader's CourseDirectory.course_id
+ASSIGNMENT = "cnn1d"  # the one nbgrader assignment: every notebook of notebooks/
+PROBE_MIME = "application/vnd.cnn1d.probe+json"  # the output type hidden-test results travel in (grade/probe.py)
+
+# environment variables the pipeline reads
+COURSE_ROOT_ENV = "CNN1D_COURSE_ROOT"  # the nbgrader course folder (default: course/ in the repository)
+GRADEBOOK_ENV = "CNN1D_GRADEBOOK"  # a worker's own copy of the gradebook during a parallel autograde
+NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"  # "1": grade without bubblewrap (grade --no-sandbox)
+SANDBOX_LIMITS_ENV = "CNN1D_SANDBOX_LIMITS"  # JSON overriding SandboxLimits fields for one run
+SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"  # "0" runs the cells after the last grade cell too
+
+KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
+MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
+
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one notebook may use in the autograde sandbox. Sizes in bytes, times in seconds."""
+
+    cell_timeout: int = 300  # a cell running longer is interrupted; grading goes on with the next cell
+    notebook_timeout: int = 1200  # the whole notebook; later cells are not run
+    memory_bytes: int = 4096 * MIB  # address space of each process in the sandbox (RLIMIT_AS)
+    max_processes: int = 256  # processes and threads (RLIMIT_NPROC, under a uid of the sandbox's own)
+    max_output_bytes: int = 10 * MIB  # output kept per notebook; later output is dropped after one note
+    max_file_bytes: int = 256 * MIB  # the largest file the notebook may write (RLIMIT_FSIZE)
+    cpu_seconds: int = 2400  # CPU time of the kernel (RLIMIT_CPU)
+    skip_after_last_grade: bool = True  # cells after the last grade cell change no score: not run
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.type is bool or field.type == "bool":
+                if not isinstance(value, bool):
+                    raise ValueError(f"sandbox limit {field.name} must be true or false, got {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"sandbox limit {field.name} must be a positive integer, got {value!r}")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sandbox_limits(environ=os.environ) -> SandboxLimits:
+    """The limits of this run: the defaults above, then $CNN1D_SANDBOX_LIMITS, then $AUTOGRADE_SKIP_AFTER_LAST_GRADE."""
+    limits = SandboxLimits()
+    overrides = environ.get(SANDBOX_LIMITS_ENV) or "{}"
+    try:
+        changes = json.loads(overrides)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"${SANDBOX_LIMITS_ENV} is not JSON ({error}): {overrides!r}") from None
+    known = {field.name for field in fields(SandboxLimits)}
+    if not isinstance(changes, dict) or set(changes) - known:
+        raise ValueError(f"${SANDBOX_LIMITS_ENV} must be a JSON object with keys among {sorted(known)}, "
+                         f"got {overrides!r}")
+    limits = replace(limits, **changes)
+    if environ.get(SKIP_AFTER_LAST_GRADE_ENV) in ("0", "1"):
+        limits = replace(limits, skip_after_last_grade=environ[SKIP_AFTER_LAST_GRADE_ENV] == "1")
+    return limits
