@@ -3,7 +3,9 @@
     python -m autograde.build.release [--course-dir DIR]
 
 Result: course/release/cnn1d/NN_slug.ipynb, equal to notebooks/ (cell sources and nbgrader metadata), with no
-solution code and no hidden test text; the hidden tests and checksums are in course/gradebook.db.
+solution code and no hidden test text; the hidden tests and checksums are in course/gradebook.db, the course secret
+(made at the first release, kept after) in course/course_secret.key, the judges' digests in
+course/released_judges.json (autograde/build/released.py: autograde refuses once they no longer match).
 """
 
 import argparse
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from autograde.build import source as build_source
 from autograde.build.release_checks import check_release
+from autograde.build.released import record_judges
+from autograde.build.secret import ensure_secret
 from autograde.course import Course, course_notebooks
 from autograde.grade.gradebook import backup_gradebook
 from autograde.nbgrader_run import NbgraderError, run_nbgrader
@@ -33,6 +37,9 @@ def release(course: Course) -> bool:
     except NbgraderError as error:
         print(f"release: {error}", file=sys.stderr)
         return False
+    # the hidden cases of every grading run are drawn from this secret; the judges graded with are recorded
+    ensure_secret(course.root)
+    record_judges(course)
     problems = check_release(course, course_notebooks())
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)

@@ -29,7 +29,7 @@ del _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(804)
+    rng = np.random.default_rng((_HIDDEN_SEED, 804))
     X = rng.random((120, 28, 28)).astype(np.float32)
     yield "120 samples (28, 28), 3 epochs, no validation data", {"X": X, "y": rng.integers(0, 10, 120), "epochs": 3}
 
@@ -54,7 +54,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(805)
+    rng = np.random.default_rng((_HIDDEN_SEED, 805))
     for n_train, n_test, C, L, n_classes, channels in [(60, 23, 3, 20, 4, (4, 6)), (80, 101, 28, 28, 10, (5,))]:
         X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
         X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
@@ -76,7 +76,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(806)
+    rng = np.random.default_rng((_HIDDEN_SEED, 806))
     for n_train, n_test, C, L, n_classes in [(60, 23, 3, 20, 4), (80, 101, 28, 28, 10)]:
         X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
         X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
@@ -101,7 +101,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(807)
+    rng = np.random.default_rng((_HIDDEN_SEED, 807))
     X = rng.random((30, 28, 28)).astype(np.float32)
     for bad, n_classes in [(12, 10), (-3, 10), (4, 4), (10, 10)]:
         y = rng.integers(0, n_classes, 30)
@@ -129,7 +129,7 @@ def _cases():
     path = next((f / "data" / "mnist.npz" for f in (here, *here.parents) if (f / "data" / "mnist.npz").is_file()), None)
     if path is None:
         raise FileNotFoundError(f"hidden test: data/mnist.npz not found in {here} or its parents")
-    rng = np.random.default_rng(808)
+    rng = np.random.default_rng((_HIDDEN_SEED, 808))
     with np.load(path) as npz:
         train = rng.choice(60000, 5000, replace=False)
         test = rng.choice(10000, 2000, replace=False)
