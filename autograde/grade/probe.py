@@ -7,12 +7,13 @@ the exception raised) as one output of MIME type PROBE_MIME. After the notebook 
 (autograde/grade/judging.py) regenerates the same cases itself, computes the expected values with an oracle the
 kernel never sees, and compares. A kernel can only pass by producing the right numbers for inputs it cannot choose.
 
-A hidden section (autograde/problems/NN_slug/probe.py, `# %% grade_id`) therefore looks like
+A hidden section (autograde/problems/NN_slug/probe.py, `# %% grade_id`; _HIDDEN_SEED is the grading run's seed, see
+SEED_PLACEHOLDER) therefore looks like
 
     def _cases():                       # deterministic inputs, numpy only: no student name here
         import numpy as np
         for seed in range(410, 416):
-            rng = np.random.default_rng(seed)
+            rng = np.random.default_rng((_HIDDEN_SEED, seed))  # the run's seed, then the case's
             yield f"seed {seed}", {"X": rng.standard_normal((3, 7)), ...}
 
     _probe("test_forward_values", _cases(), lambda X, W, B: Conv1d(W.copy(), B.copy()).forward(X.copy()))
