@@ -51,6 +51,7 @@ from autograde.settings import ASSIGNMENT, COURSE_ROOT_ENV
 
 MAX_REPORTED_FAILURES = 3
 JUDGE_ERROR = "HiddenTestFailed"
+RUN_INPUTS_HOOK = "run_inputs"  # a judge module's optional maker of grader-only data (not a judge)
 RUN_KEY = "cnn1d_hidden_run"  # where SeedHiddenTests leaves the HiddenRun for JudgeHiddenTests in nbgrader's resources
 TEST_SECRET = b"the tests' course secret (never a real course's)"
 
@@ -73,7 +74,7 @@ class HiddenRun:
 
 def grader_inputs(notebook: str, grade_ids, judge_seed_value: int) -> dict[str, str]:
     """grade_id -> the grader-only data the judge module makes for it (its optional run_inputs(grade_id, seed))."""
-    make = getattr(judge_module(notebook), "run_inputs", None)
+    make = getattr(judge_module(notebook), RUN_INPUTS_HOOK, None)
     if make is None:
         return {}
     made = {grade_id: make(grade_id, judge_seed_value) for grade_id in grade_ids}

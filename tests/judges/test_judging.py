@@ -19,7 +19,7 @@ import pytest
 
 from autograde.build.hidden_sections import ends_with_expression, hidden_tests_of
 from autograde.course import course_notebooks, notebook_named
-from autograde.grade.judging import judge_cell, judge_module, local_run, simulate
+from autograde.grade.judging import RUN_INPUTS_HOOK, judge_cell, judge_module, local_run, simulate
 from autograde.grade.probe import PROBE_MIME, kernel_region
 from tests.judges.student import student
 
@@ -34,7 +34,8 @@ def reference_namespace(notebook: str) -> dict:
 def judge_functions(notebook: str) -> set[str]:
     module = judge_module(notebook)
     return {name for name, function in vars(module).items()
-            if inspect.isfunction(function) and function.__module__ == module.__name__ and not name.startswith("_")}
+            if inspect.isfunction(function) and function.__module__ == module.__name__ and not name.startswith("_")
+            and name != RUN_INPUTS_HOOK}
 
 
 def test_some_notebooks_are_judged():
@@ -57,7 +58,10 @@ def test_sections_leave_no_names_and_display_one_small_result_each(notebook):
             assert set(namespace) - {"__builtins__"} == before - {"__builtins__"}, grade_id
     assert len(displayed) == len(sections)
     sizes = {grade_id: len(json.dumps(data)) for grade_id, data in zip(sections, displayed, strict=True)}
-    assert max(sizes.values()) < 50_000, f"probe outputs are results, not data echoed back: {sizes} bytes"
+    # notebook 8's MNIST run also sends the trained network (clf.layers) for the grader to recompute its predictions
+    limits = {grade_id: 400_000 if (notebook, grade_id) == ("08_mnist_classifier", "test_learns") else 50_000
+              for grade_id in sizes}
+    assert all(sizes[g] < limits[g] for g in sizes), f"probe outputs are results, not data echoed back: {sizes} bytes"
 
 
 @pytest.mark.parametrize("notebook", [item.name for item in JUDGED])

@@ -5,7 +5,7 @@ student's own (its numbers cannot be recomputed here), so its results are judged
 (shapes, probabilities, argmax consistency, history lengths) and, for MNIST, by the accuracy computed here from the
 predicted labels and the true ones.
 
-The MNIST run is judged on images only the grader has (grader_test_set: chosen, shifted and noised with the run's
+The MNIST run is judged on images only the grader has (_grader_test_set: chosen, shifted and noised with the run's
 grader-only seed, sent into the hidden region by run_inputs), with the predictions recomputed here from the trained
 network the classifier holds in clf.layers: a classifier that looks images up, or one that is not a CNN of the
 skeleton's layers (sklearn ...), scores 0 there.
@@ -137,7 +137,7 @@ def test_labels(key, got, *, X, y, n_classes):
 
 # ---- the hidden MNIST run: images only the grader has, and the network recomputed here --------------------------
 
-def grader_test_set(judge_seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _grader_test_set(judge_seed: int) -> tuple[np.ndarray, np.ndarray]:
     """GRADER_IMAGES test images (uint8 (n, 28, 28)) and their labels, drawn with a seed only the grader knows: each
     moved by one pixel (up, down, left or right, zeros shifted in) and light noise on the strokes. A CNN still reads
     them; no file the kernel can read holds them, so a classifier that looks images up in MNIST finds nothing."""
@@ -168,13 +168,13 @@ def run_inputs(grade_id: str, judge_seed: int) -> str | None:
     images, as base64 of a zlib-compressed .npy (no labels)."""
     if grade_id != "test_learns":
         return None
-    images, _ = grader_test_set(judge_seed)
+    images, _ = _grader_test_set(judge_seed)
     buffer = io.BytesIO()
     np.save(buffer, images, allow_pickle=False)
     return base64.b64encode(zlib.compress(buffer.getvalue(), 9)).decode("ascii")
 
 
-def network_layers(results: dict[str, np.ndarray]) -> list[tuple[str, dict]]:
+def _network_layers(results: dict[str, np.ndarray]) -> list[tuple[str, dict]]:
     """The network the probe exported from clf.layers: [(kind, parameters)] in forward order."""
     layers: dict[int, tuple[str, dict]] = {}
     for name, array in results.items():
@@ -186,7 +186,7 @@ def network_layers(results: dict[str, np.ndarray]) -> list[tuple[str, dict]]:
     return [layers[number] for number in sorted(layers)]
 
 
-def network_forward(layers: list[tuple[str, dict]], X: np.ndarray) -> np.ndarray:
+def _network_forward(layers: list[tuple[str, dict]], X: np.ndarray) -> np.ndarray:
     """The scores of the exported network for X (n, C, L), computed here in float64 (vectorized from the formulas
     of autograde/problems/oracles.py); ValueError naming the layer that cannot be computed."""
     A = np.asarray(X, dtype=np.float64)
@@ -226,21 +226,21 @@ def network_forward(layers: list[tuple[str, dict]], X: np.ndarray) -> np.ndarray
 
 
 def test_learns(key, got, *, X_train, y_train, X_test, judge_seed):
-    images, y_test = grader_test_set(judge_seed)
+    images, y_test = _grader_test_set(judge_seed)
     if X_test.shape != images.shape or not np.array_equal(X_test, images.astype(np.float32) / 255):
         raise AssertionError("hidden MNIST run: the test images are not this run's (an instructor error)")
     results = named(got, "the hidden MNIST run", ["labels"])
     labels = results["labels"]
     if labels.shape != y_test.shape:
         raise AssertionError(f"hidden MNIST run: {labels.shape} predicted labels, expected {y_test.shape}")
-    layers = network_layers(results)
+    layers = _network_layers(results)
     if not any(kind == "conv" for kind, _ in layers):
         raise AssertionError(
             "hidden MNIST run: after fit, clf.layers must hold the network (its Conv1d layers first) as in the "
             "skeleton: the grader recomputes the predictions from it.\n隠し MNIST テスト：fit のあと clf.layers に"
             "ネットワーク（最初に Conv1d）が必要です（雛形どおり）。採点側がそこから予測を計算し直します。")
     try:
-        recomputed = np.argmax(network_forward(layers, X_test), axis=1)
+        recomputed = np.argmax(_network_forward(layers, X_test), axis=1)
     except (ValueError, KeyError) as error:
         raise AssertionError(f"hidden MNIST run: the network in clf.layers cannot be recomputed: {error}\n"
                              "隠し MNIST テスト：clf.layers のネットワークを計算し直せません。") from None
