@@ -185,7 +185,9 @@ class SeedHiddenTests(Preprocessor):
             grade_id = meta.get("grade_id")
             if cell.cell_type != "code" or not meta.get("grade") or BEGIN_HIDDEN not in cell.source:
                 continue
-            if grade_id not in regions or cell.source.split("\n").count(SEED_PLACEHOLDER) != 1:
+            if grade_id not in regions:
+                continue  # not a released grade cell (nbgrader grades it as it is; no hidden test of ours runs)
+            if cell.source.split("\n").count(SEED_PLACEHOLDER) != 1:
                 raise StaleRelease(f"{notebook} {grade_id}: the hidden region to run is not the released one")
             cell.source = seeded(cell.source, run.seed, run.inputs.get(grade_id))
         self.log.info("%s %s: hidden cases drawn with run seed %d", student, notebook, run.seed)
