@@ -23,6 +23,16 @@ from autograde.nbgrader_run import NbgraderError, run_nbgrader
 from autograde.settings import ASSIGNMENT
 
 
+def release_assignment(course: Course) -> None:
+    """nbgrader's part of a release (the notebooks already built into course/source/), then what grading needs:
+    the course secret the hidden cases are drawn from, and the judges graded with. Raises NbgraderError."""
+    # generate_assignment removes notebooks/cells a previous build had; --force replaces the old release
+    run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    ensure_secret(course.root)
+    record_judges(course)
+
+
 def release(course: Course) -> bool:
     start = time.perf_counter()
     if not build_source.build(course):
@@ -30,16 +40,11 @@ def release(course: Course) -> bool:
         return False
     if course.gradebook.is_file():  # a release rewrites the assignment's cells and hidden tests in the gradebook
         print(f"gradebook backed up to {backup_gradebook(course)}")
-    # generate_assignment removes notebooks/cells a previous build had; --force replaces the old release
     try:
-        run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
-        run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+        release_assignment(course)
     except NbgraderError as error:
         print(f"release: {error}", file=sys.stderr)
         return False
-    # the hidden cases of every grading run are drawn from this secret; the judges graded with are recorded
-    ensure_secret(course.root)
-    record_judges(course)
     problems = check_release(course, course_notebooks())
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)

@@ -48,15 +48,16 @@ def record_judges(course: Course, items: list[CourseNotebook] | None = None) -> 
     return path
 
 
-def released_regions(db_url: str, notebook: str, assignment: str = ASSIGNMENT) -> dict[str, str]:
-    """grade_id -> the hidden region of each grade cell of a notebook, as the release stored it in the gradebook."""
+def released_regions(db_url: str, notebook: str, assignment: str = ASSIGNMENT) -> dict[str, str] | None:
+    """grade_id -> the hidden region of each grade cell of a notebook, as the release stored it in the gradebook;
+    None if the notebook was not released."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(db_url) as gradebook:
         try:
             stored = gradebook.find_notebook(notebook, assignment)
         except MissingEntry:
-            return {}
+            return None
         grade_ids = {cell.name for cell in stored.grade_cells}
         regions = {cell.name: hidden_region(cell.source) for cell in stored.source_cells if cell.name in grade_ids}
     return {grade_id: region for grade_id, region in regions.items() if region is not None}
@@ -87,6 +88,8 @@ def release_drift(course: Course, items: list[CourseNotebook] | None = None) -> 
             problems.append(f"{item.name}: {error}")
             continue
         released = released_regions(db_url, item.name)
+        if released is None:
+            continue  # not part of this release (a course may release some notebooks only)
         for grade_id in sorted(set(now) | set(released)):
             if grade_id not in released:
                 problems.append(f"{item.name} {grade_id}: a hidden test that is not in the release")

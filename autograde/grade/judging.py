@@ -177,7 +177,7 @@ class SeedHiddenTests(Preprocessor):
 
         info = resources.get("nbgrader", {})
         notebook, student = info.get("notebook"), info.get("student")
-        regions = released_regions(info["db_url"], notebook, info.get("assignment") or ASSIGNMENT)
+        regions = released_regions(info["db_url"], notebook, info.get("assignment") or ASSIGNMENT) or {}
         sections = {grade_id: section_of_region(region) for grade_id, region in regions.items()}
         run = new_run(notebook, sections, read_secret(course_root()), student)
         for cell in nb.cells:
