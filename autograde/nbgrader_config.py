@@ -34,11 +34,13 @@ c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
-# Autograde runs each notebook in a sandbox (autograde/sandbox/execute.py; its limits are autograde/settings.py's,
-# with $CNN1D_SANDBOX_LIMITS applied), then judges the hidden tests outside it (autograde/grade/judging.py: the kernel
+# Autograde draws this run's hidden cases (the seed from the course secret into the released hidden regions), runs
+# each notebook in a sandbox (autograde/sandbox/execute.py; its limits are autograde/settings.py's, with
+# $CNN1D_SANDBOX_LIMITS applied), then judges the hidden tests outside it (autograde/grade/judging.py: the kernel
 # only reports results, the grader compares them with its own oracle). The rest is nbgrader's own list after its
 # Execute step.
 c.Autograde.autograde_preprocessors = [
+    "autograde.grade.judging.SeedHiddenTests",
     "autograde.sandbox.execute.SandboxedExecute",
     "autograde.grade.judging.JudgeHiddenTests",
     "nbgrader.preprocessors.IgnorePattern",

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograde.build import source as build_source  # noqa: E402
-from autograde.build.release import release  # noqa: E402
+from autograde.build.release import release, release_assignment  # noqa: E402
 from autograde.course import ASSIGNMENT, Course, course_notebooks  # noqa: E402
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class  # noqa: E402
 from autograde.grade.cli import grade, sandbox_choice_env  # noqa: E402
@@ -53,8 +53,7 @@ def release_what_builds(course: Course) -> list[str]:
           f"NOT the full course ***\n", flush=True)
     if not buildable or not build_source.build(course, only=buildable):
         raise SystemExit("bench_grading: no notebook builds")
-    run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
-    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    release_assignment(course)
     return buildable
 
 

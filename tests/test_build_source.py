@@ -14,7 +14,7 @@ from autograde.build.given_cells import render_given
 from autograde.build.hidden_sections import BEGIN_HIDDEN, END_HIDDEN
 from autograde.build.stubs import BEGIN_SOLUTION, find_stubs
 from autograde.course import REPO, course_notebooks
-from autograde.grade.probe import KERNEL_HELPER
+from autograde.grade.probe import KERNEL_HELPER, SEED_PLACEHOLDER
 
 MODULE = "tests.fixtures.pilot_solution"
 WHERE = "00_pilot.ipynb, problem 0"
@@ -68,9 +68,10 @@ def test_pilot_source_fills_every_stub_and_appends_hidden_sections():
     cells = [cell.source for cell in source.cells]
     assert f"    {BEGIN_SOLUTION}\n    # a comment before the first statement belongs to the body\n" in cells[2]
     assert f"        {BEGIN_SOLUTION}\n        text = \"\"\"a string\nat column 0 inside the body\"\"\"" in cells[3]
-    # every hidden section starts with the kernel's _probe helper: a failed visible test above must not undefine it
-    assert cells[4] == (f"assert double(2) == 4\n{BEGIN_HIDDEN}\n{KERNEL_HELPER}\n\n\nassert double(-3) == -6\n"
-                        f"{END_HIDDEN}")
+    # every hidden section starts with the kernel's _probe helper (a failed visible test above must not undefine it)
+    # and the line the grader replaces with the run's seed
+    assert cells[4] == (f"assert double(2) == 4\n{BEGIN_HIDDEN}\n{KERNEL_HELPER}\n\n\n{SEED_PLACEHOLDER}\n\n\n"
+                        f"assert double(-3) == -6\n{END_HIDDEN}")
     assert not any(find_stubs(text) for text in cells)
     namespace = {}
     for text in cells[1:6]:

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 import pytest
 
 from autograde.build import source as build_source
-from autograde.course import ASSIGNMENT, Course, course_notebooks
+from autograde.build.release import release_assignment
+from autograde.course import Course, course_notebooks
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
 from autograde.grade import pool
 from autograde.grade.cli import grade
 from autograde.grade.gradebook import SUBMISSION_TABLES, integrity_problems, student_scores
-from autograde.nbgrader_run import run_nbgrader
 
 pytestmark = pytest.mark.slow
 
@@ -31,8 +31,7 @@ def release_some_notebooks(course: Course, how_many: int) -> list[str]:
     chosen = chosen[:how_many]
     assert chosen, "no notebook builds: nothing to grade"
     assert build_source.build(course, only=chosen)
-    run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
-    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    release_assignment(course)
     return chosen
 
 

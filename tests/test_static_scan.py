@@ -226,7 +226,7 @@ def test_code_inside_timing_magics_is_scanned(tmp_path):
     "def f():\n    while True:\n        return 1",
     "class Layer:\n    def __init__(self):\n        self.n_hidden = 4\n\n    def __len__(self):\n        return 4",
     "layers = [Layer()]\nlayers[0].need_dX = False",
-    "def build():\n    from keras import layers\n    return layers\n\nlayers = [1, 2]\nlayers[0] = 3",
+    "def build():\n    from numpy import linalg as layers\n    return layers\n\nlayers = [1, 2]\nlayers[0] = 3",
     "import numpy as np\nfrom tqdm.auto import tqdm\nimport copy",
     "'''a block comment mentioning the hidden tests and gradebook'''\nx = 1",
     "def f(np):\n    np.x = 1  # a parameter, not the module",
@@ -236,9 +236,13 @@ def test_honest_code_is_not_flagged(tmp_path, honest):
     assert scan_with(tmp_path, added=honest) == []
 
 
-def test_library_imports_only_flagged_in_solution_cells(tmp_path):
-    assert scan_with(tmp_path, added="import torch\nprint(torch.__version__)") == []
+def test_library_imports_flagged_in_every_cell(tmp_path):
+    """A cell the student added, or a released cell they edited, counts as much as a solution cell."""
+    assert rules_at(scan_with(tmp_path, added="import torch\nprint(torch.__version__)")) == {
+        ("library-convolution", 1), ("library-convolution", 2)}
     assert rules_at(scan_with(tmp_path, solution=body("import torch"))) == {("library-convolution", 4)}
+    assert rules_at(scan_with(tmp_path, edit=(2, DEMO + "from scipy.signal import correlate\n"))) == {
+        ("library-convolution", 3)}
 
 
 def test_aliases_are_resolved(tmp_path):

@@ -138,6 +138,14 @@ def with_hidden_section(source: str, code: str) -> str:
     return f"{source}\n{BEGIN_HIDDEN}\n{code}\n{END_HIDDEN}"
 
 
+def hidden_region(source: str) -> str | None:
+    """The code between the hidden-test markers of a cell source written by with_hidden_section (None if none)."""
+    begin, end = f"\n{BEGIN_HIDDEN}\n", f"\n{END_HIDDEN}"
+    if begin not in source or not source.endswith(end):
+        return None
+    return source[source.index(begin) + len(begin): -len(end)]
+
+
 def without_hidden_sections(source: str, note: str | None = None) -> str:
     """A cell's source without its hidden regions, each replaced by the line `note` if one is given."""
     kept, inside = [], False

@@ -3,7 +3,9 @@
     python -m autograde.build.release [--course-dir DIR]
 
 Result: course/release/cnn1d/NN_slug.ipynb, equal to notebooks/ (cell sources and nbgrader metadata), with no
-solution code and no hidden test text; the hidden tests and checksums are in course/gradebook.db.
+solution code and no hidden test text; the hidden tests and checksums are in course/gradebook.db, the course secret
+(made at the first release, kept after) in course/course_secret.key, the judges' digests in
+course/released_judges.json (autograde/build/released.py: autograde refuses once they no longer match).
 """
 
 import argparse
@@ -13,10 +15,22 @@ from pathlib import Path
 
 from autograde.build import source as build_source
 from autograde.build.release_checks import check_release
+from autograde.build.released import record_judges
+from autograde.build.secret import ensure_secret
 from autograde.course import Course, course_notebooks
 from autograde.grade.gradebook import backup_gradebook
 from autograde.nbgrader_run import NbgraderError, run_nbgrader
 from autograde.settings import ASSIGNMENT
+
+
+def release_assignment(course: Course) -> None:
+    """nbgrader's part of a release (the notebooks already built into course/source/), then what grading needs:
+    the course secret the hidden cases are drawn from, and the judges graded with. Raises NbgraderError."""
+    # generate_assignment removes notebooks/cells a previous build had; --force replaces the old release
+    run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    ensure_secret(course.root)
+    record_judges(course)
 
 
 def release(course: Course) -> bool:
@@ -26,10 +40,8 @@ def release(course: Course) -> bool:
         return False
     if course.gradebook.is_file():  # a release rewrites the assignment's cells and hidden tests in the gradebook
         print(f"gradebook backed up to {backup_gradebook(course)}")
-    # generate_assignment removes notebooks/cells a previous build had; --force replaces the old release
     try:
-        run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
-        run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+        release_assignment(course)
     except NbgraderError as error:
         print(f"release: {error}", file=sys.stderr)
         return False

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 
 from autograde.build.hidden_sections import BEGIN_HIDDEN, END_HIDDEN, distinctive_lines, hidden_tests_of
+from autograde.build.secret import secret_path
 from autograde.build.stubs import BEGIN_SOLUTION, END_SOLUTION
 from autograde.course import Course, CourseNotebook
 
@@ -83,6 +84,10 @@ def leaks(text: str, item: CourseNotebook, source_path: Path | None = None) -> l
 def check_release(course: Course, items: list[CourseNotebook]) -> list[str]:
     """Every problem with the release of these notebooks (empty when it is right)."""
     problems = []
+    secret = secret_path(course.root).read_text().strip() if secret_path(course.root).is_file() else None
+    for path in sorted(course.release_dir.rglob("*")) if secret else []:
+        if path.is_file() and secret in path.read_text(encoding="utf-8", errors="replace"):
+            problems.append(f"{path.name}: the release contains the course secret")
     for item in items:
         released_path = course.release_dir / item.filename
         if not released_path.is_file():

@@ -27,7 +27,7 @@ from autograde.build.hidden_sections import (
 )
 from autograde.build.stubs import StubError, fill_stubs, find_stubs, function_source, reference_function
 from autograde.course import REPO, Course, CourseNotebook, course_notebooks
-from autograde.grade.probe import KERNEL_HELPER
+from autograde.grade.probe import kernel_region
 
 
 @dataclass
@@ -87,8 +87,7 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
             if sections and meta.get("grade_id") in sections:
                 # the kernel half of every hidden test needs _probe: defined in each section, since a visible test
                 # that fails stops its cell before the hidden part, and the later cells would lose their points too
-                helper = KERNEL_HELPER + "\n\n\n"
-                cell.source = with_hidden_section(cell.source, helper + sections[meta["grade_id"]])
+                cell.source = with_hidden_section(cell.source, kernel_region(sections[meta["grade_id"]]))
                 report.hidden.append(meta["grade_id"])
                 own = sections.sections if isinstance(sections, HiddenTests) else sections
                 if ends_with_expression(own[meta["grade_id"]]):

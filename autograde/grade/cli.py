@@ -21,6 +21,7 @@ import os
 import sys
 from pathlib import Path
 
+from autograde.build.released import RERELEASE, release_drift
 from autograde.course import Course
 from autograde.grade.gradebook import backup_gradebook, single_run
 from autograde.grade.pool import grade_in_parallel, grade_serially
@@ -60,6 +61,10 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
     """Autograde the students (all in submitted/ by default); returns how many were skipped or failed."""
     if not course.gradebook.is_file() or not course.source_dir.is_dir():
         print("autograde: no gradebook or source yet: run `make release` first", file=sys.stderr)
+        return 1
+    drift = release_drift(course)
+    if drift:  # the kernel would run the released hidden tests, the judge would grade with other ones
+        print("autograde: " + RERELEASE + ":\n" + "\n".join(f"  {line}" for line in drift), file=sys.stderr)
         return 1
     workers = workers or os.cpu_count() or 1
     if workers < 1:

@@ -7,12 +7,13 @@ the exception raised) as one output of MIME type PROBE_MIME. After the notebook 
 (autograde/grade/judging.py) regenerates the same cases itself, computes the expected values with an oracle the
 kernel never sees, and compares. A kernel can only pass by producing the right numbers for inputs it cannot choose.
 
-A hidden section (autograde/problems/NN_slug/probe.py, `# %% grade_id`) therefore looks like
+A hidden section (autograde/problems/NN_slug/probe.py, `# %% grade_id`; _HIDDEN_SEED is the grading run's seed, see
+SEED_PLACEHOLDER) therefore looks like
 
     def _cases():                       # deterministic inputs, numpy only: no student name here
         import numpy as np
         for seed in range(410, 416):
-            rng = np.random.default_rng(seed)
+            rng = np.random.default_rng((_HIDDEN_SEED, seed))  # the run's seed, then the case's
             yield f"seed {seed}", {"X": rng.standard_normal((3, 7)), ...}
 
     _probe("test_forward_values", _cases(), lambda X, W, B: Conv1d(W.copy(), B.copy()).forward(X.copy()))
@@ -62,6 +63,50 @@ def _probe(grade_id, cases, run):
                 message = "(str() of the exception failed)"
             results[str(key)] = {{"raised": [c.__name__ for c in type(error).__mro__], "message": message}}
     display({{"{PROBE_MIME}": {{"grade_id": grade_id, "results": results}}}}, raw=True)'''
+
+# The cases of a grading run are drawn from its seed (autograde/grade/run_seed.py): the released hidden region
+# holds this line, and the grader replaces it with this run's seed before the notebook runs (SeedHiddenTests).
+# Sections seed every generator with np.random.default_rng((_HIDDEN_SEED, n)). 0 is the seed of the tests and of
+# the source notebooks (never of a grading run).
+SEED_NAME = "_HIDDEN_SEED"
+TEST_SEED = 0
+SEED_PLACEHOLDER = f"{SEED_NAME} = {TEST_SEED}  # this run's seed: the grader writes it here before the notebook runs"
+# Data only the grader can make (problem 8's test images): a section that needs it has this line, replaced the same
+# way with a string literal (the judge module's run_inputs). None outside a grading run.
+INPUTS_NAME = "_HIDDEN_INPUTS"
+INPUTS_PLACEHOLDER = f"{INPUTS_NAME} = None  # this run's grader data, written here before the notebook runs"
+
+
+class StaleRelease(ValueError):
+    """A released hidden region that is not what this version of the course writes: re-release."""
+
+
+def kernel_region(section: str) -> str:
+    """What a grade cell's hidden region holds: the kernel helper, the seed line, then the section's code."""
+    return f"{KERNEL_HELPER}\n\n\n{SEED_PLACEHOLDER}\n\n\n{section}"
+
+
+def section_of_region(region: str) -> str:
+    """The section's code in a released hidden region (kernel_region's inverse)."""
+    head = f"{KERNEL_HELPER}\n\n\n{SEED_PLACEHOLDER}\n\n\n"
+    if not region.startswith(head):
+        raise StaleRelease("the released hidden test does not start with this course's kernel helper and seed line "
+                           "(released by another version of the course): run `make release` again")
+    return region[len(head):]
+
+
+def seeded(code: str, seed: int, inputs: str | None = None) -> str:
+    """Code (a hidden region, a cell source or a section) with this run's seed, and grader data, put in."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"a run seed is a non-negative int, got {seed!r}")
+    lines = code.split("\n")
+    if SEED_PLACEHOLDER in lines:
+        lines = [f"{SEED_NAME} = {seed}" if line == SEED_PLACEHOLDER else line for line in lines]
+    if inputs is not None:
+        if INPUTS_PLACEHOLDER not in lines:
+            raise StaleRelease(f"grader data for a hidden region without the line {INPUTS_PLACEHOLDER!r}")
+        lines = [f"{INPUTS_NAME} = {inputs!r}" if line == INPUTS_PLACEHOLDER else line for line in lines]
+    return "\n".join(lines)
 
 
 class MalformedResult(ValueError):

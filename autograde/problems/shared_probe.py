@@ -6,13 +6,13 @@ each section. They call the student's Conv1d by name when they run, whichever no
 
 # %% common
 def _conv_cases(seed, columns, rows, backward=False):
-    """Random Conv1d cases from np.random.default_rng(seed): one per row of `rows`, whose values are named by
-    `columns` among batch, N_in, F, P, S (no batch: one sample X (C_in, N_in)). X, W (C_out, C_in, F), B (C_out,)
-    with C_in in 1..3 and C_out in 4..6, and, if `backward`, dA shaped like the output. The case has P and S only if
-    the columns do (P may be 'same'); its key names the row."""
+    """Random Conv1d cases from np.random.default_rng((_HIDDEN_SEED, seed)): one per row of
+    `rows`, whose values are named by `columns` among batch, N_in, F, P, S (no batch: one sample X (C_in, N_in)). X, W
+    (C_out, C_in, F), B (C_out,) with C_in in 1..3 and C_out in 4..6, and, if `backward`, dA shaped like the output. The
+    case has P and S only if the columns do (P may be 'same'); its key names the row."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng((_HIDDEN_SEED, seed))
     for row in rows:
         shape = dict(zip(columns.split(), row, strict=True))
         n_in, F, P, S = shape["N_in"], shape["F"], shape.get("P", 0), shape.get("S", 1)
@@ -77,11 +77,11 @@ def _step(layer, X, dA, optimizer):
 
 
 def _output_size_cases(seed, count=40):
-    """output_size arguments from np.random.default_rng(seed), valid ones (the filter fits the padded input), then
-    filters longer than the padded input."""
+    """output_size arguments from np.random.default_rng((_HIDDEN_SEED, seed)), valid ones (the filter fits the
+    padded input), then filters longer than the padded input."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng((_HIDDEN_SEED, seed))
     for number in range(count):
         n_in, F, P, S = (int(rng.integers(1, 40)), int(rng.integers(1, 9)), int(rng.integers(0, 5)),
                          int(rng.integers(1, 5)))

@@ -18,6 +18,7 @@ from autograde.scan.rules import (
     CODE_MAGICS,
     CORE_CHECK_BUILTINS,
     DYNAMIC_CODE_CALLS,
+    DYNAMIC_IMPORT_CALLS,
     FILE_CALLS,
     FILE_METHODS,
     FORBIDDEN_MODULES,
@@ -34,9 +35,11 @@ from autograde.scan.rules import (
     LIBRARY_CONVOLUTION_MODULES,
     LONG_SLEEP_SECONDS,
     LYING_DUNDERS,
+    NUMERICAL_GRADIENT_NAMES,
     PROCESS_CALLS,
     PROCESS_PREFIXES,
     SHELL_MAGICS,
+    SKLEARN_ALLOWED,
     SYS_MODULES_NAMES,
     TRACE_CALLS,
 )
@@ -55,8 +58,11 @@ class CellScanner(ast.NodeVisitor):
         self.line_offset = line_offset
         self.found: list[tuple[int, str]] = []
         self.scope_depth = 0  # > 0 inside a def, lambda or class body
+        self.class_depth = 0  # > 0 inside a class body (its methods included)
+        self.gradient_names = set(NUMERICAL_GRADIENT_NAMES)  # and the names a top-level `g = numerical_gradient` binds
         self.loop_depth = 0
         self.docstrings: set[int] = set()
+        self.constants: dict[str, str] = {}
 
     # -- bookkeeping
     def flag(self, node: ast.AST | int, rule: str) -> None:
@@ -85,6 +91,11 @@ class CellScanner(ast.NodeVisitor):
 
     def scan(self, tree: ast.Module) -> list[tuple[int, str]]:
         self.docstrings = docstring_nodes(tree)
+        self.constants = string_constants(tree)
+        for node in tree.body:  # ng = numerical_gradient at the top of the cell: ng is the given gradient too
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) \
+                    and node.value.id in self.gradient_names:
+                self.gradient_names |= {name.id for target in node.targets for name in bound_names(target)}
         self.visit(tree)
         return self.found
 
@@ -126,8 +137,10 @@ class CellScanner(ast.NodeVisitor):
         for expression in node.bases + node.keywords + node.decorator_list:
             self.visit(expression)
         self.scope_depth += 1
+        self.class_depth += 1
         for statement in node.body:
             self.visit(statement)
+        self.class_depth -= 1
         self.scope_depth -= 1
 
     def visit_While(self, node):
@@ -253,7 +266,7 @@ class CellScanner(ast.NodeVisitor):
         prefixes = module_prefixes(module)
         if any(prefix in FORBIDDEN_MODULES for prefix in prefixes):
             self.flag(node, "forbidden-import")
-        elif self.solution and any(prefix in LIBRARY_CONVOLUTION_MODULES for prefix in prefixes):
+        elif is_model_library(module):
             self.flag(node, "library-convolution")
 
     def visit_Import(self, node):
@@ -276,6 +289,8 @@ class CellScanner(ast.NodeVisitor):
 
     # -- names, attributes, strings
     def visit_Name(self, node):
+        if node.id in self.gradient_names and self.class_depth and isinstance(node.ctx, ast.Load):
+            self.flag(node, "numerical-gradient")
         if node.id == "__builtins__":
             self.flag(node, "builtins-access")
         elif node.id in IPYTHON_HISTORY_NAMES or IPYTHON_HISTORY_PATTERN.match(node.id):
@@ -293,6 +308,10 @@ class CellScanner(ast.NodeVisitor):
             self.flag(node, "module-patch" if isinstance(node.ctx, ast.Store) else "introspection")
         elif node.attr == "get_ipython" and self.written_by_student(node.lineno):
             self.flag(node, "ipython-internals")
+        elif resolved and self.is_imported(node) and is_model_library(resolved) and not isinstance(
+                node.ctx, ast.Store):  # import scipy; scipy.signal.correlate(...)
+            self.flag(node, "library-convolution")
+            return  # one flag for the whole chain
         self.generic_visit(node)
 
     def visit_Constant(self, node):
@@ -351,12 +370,31 @@ class CellScanner(ast.NodeVisitor):
             return
         inner = CellScanner(self.aliases, self.given_names, self.solution, self.source_lines,
                             self.line_offset + line - 1, self.checked_builtins)
-        inner.scope_depth = self.scope_depth
+        inner.scope_depth, inner.class_depth = self.scope_depth, self.class_depth
         self.found.extend(inner.scan(tree))
+
+    def check_computed_attribute(self, node: ast.Call) -> None:
+        """getattr(obj, name): a literal name is an attribute access (internals flagged); a name built from literals
+        only ("test" + "ing") hides one; a computed name of a module, the builtins or a call's result reaches what
+        the tests use. getattr(self, "d" + name), as the given optimizers do, is honest and not flagged."""
+        target, attribute = node.args[0], node.args[1]
+        literal = constant_string(attribute, self.constants)
+        if literal is not None and not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
+            self.flag(node, "introspection")  # an obfuscated constant
+        if literal is not None:
+            if literal in INTERNAL_ATTRIBUTES:
+                self.flag(node, "function-internals")
+            return
+        if self.is_imported(target) or root_name(target) == "__builtins__" or isinstance(target, ast.Call):
+            self.flag(node, "introspection")
 
     def check_call(self, node: ast.Call) -> None:
         name = self.resolve(node.func) or ""
         bare = name.removeprefix("builtins.")
+        if name in DYNAMIC_IMPORT_CALLS and node.args:  # __import__("torch"), importlib.import_module("scipy.signal")
+            module = constant_string(node.args[0], self.constants)
+            if module is not None and is_model_library(module):
+                self.flag(node, "library-convolution")
         if bare in DYNAMIC_CODE_CALLS and (name == bare or name.startswith("builtins.")):
             self.flag(node, "dynamic-code")
         elif (bare in {"setattr", "delattr"} or name.endswith((".__setattr__", ".__delattr__"))) and node.args:
@@ -371,12 +409,11 @@ class CellScanner(ast.NodeVisitor):
                 self.flag(node, "lying-object")
             elif literal in INTERNAL_ATTRIBUTES:
                 self.flag(node, "function-internals")
-        elif bare == "getattr" and len(node.args) >= 2:
-            attribute = node.args[1]
-            if not (isinstance(attribute, ast.Constant) and isinstance(attribute.value, str)):
-                self.flag(node, "introspection")
-            elif attribute.value in INTERNAL_ATTRIBUTES:
-                self.flag(node, "function-internals")
+        elif bare in {"getattr", "hasattr"} and len(node.args) >= 2:
+            self.check_computed_attribute(node)
+        elif bare == "vars" and node.args and not self.is_imported(node.args[0]) \
+                and not isinstance(node.args[0], ast.Call):
+            pass  # vars(self): the object's own attributes, as self.__dict__
         elif name in INTROSPECTION_CALLS or bare in INTROSPECTION_CALLS & BUILTIN_NAMES:
             self.flag(node, "introspection")
         elif name in KERNEL_EXIT_CALLS or (isinstance(node.func, ast.Attribute) and node.func.attr == "ask_exit"):
@@ -395,6 +432,55 @@ class CellScanner(ast.NodeVisitor):
             self.flag(node, "file-access")
         elif isinstance(node.func, ast.Attribute) and node.func.attr in FILE_METHODS:
             self.flag(node, "file-access")
+
+
+def is_model_library(module: str) -> bool:
+    """A module (or a name in it) of a library that computes convolutions, gradients or whole models."""
+    prefixes = module_prefixes(module)
+    if any(prefix in LIBRARY_CONVOLUTION_MODULES for prefix in prefixes):
+        return True
+    parts = module.split(".")
+    return parts[0] == "sklearn" and len(parts) > 1 and parts[1] not in SKLEARN_ALLOWED
+
+
+def constant_string(node: ast.AST, constants: dict[str, str] | None = None) -> str | None:
+    """The value of a string built from literals only ("a" + "b", f"a{'b'}", "".join(["a", "b"]), a name bound once
+    to such a string in the cell), else None."""
+    constants = constants or {}
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = constant_string(node.left, constants), constant_string(node.right, constants)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        parts = [constant_string(value.value if isinstance(value, ast.FormattedValue) else value, constants)
+                 for value in node.values]
+        return None if any(part is None for part in parts) else "".join(parts)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+            and len(node.args) == 1 and isinstance(node.args[0], (ast.List, ast.Tuple))):
+        separator = constant_string(node.func.value, constants)
+        parts = [constant_string(element, constants) for element in node.args[0].elts]
+        return None if separator is None or any(part is None for part in parts) else separator.join(parts)
+    return None
+
+
+def string_constants(tree: ast.AST) -> dict[str, str]:
+    """Names bound exactly once in the cell, to a string built from literals only (name = "f_" + "back")."""
+    bound: dict[str, list] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.setdefault(node.id, [])
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound.setdefault(node.targets[0].id, []).append(node.value)
+    constants = {}
+    for name, values in bound.items():
+        stores = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name
+                     and isinstance(node.ctx, ast.Store))
+        if stores == 1 and len(values) == 1 and (value := constant_string(values[0])) is not None:
+            constants[name] = value
+    return constants
 
 
 def recursive_forks(tree: ast.AST, aliases: dict[str, str]) -> list[int]:
@@ -417,7 +503,9 @@ def recursive_forks(tree: ast.AST, aliases: dict[str, str]) -> list[int]:
 
 def scan_cell(notebook_name: str, index: int, source: str, aliases: dict[str, str],
               given_names: dict[str, str | None], solution: bool,
-              checked_builtins: frozenset[str] = frozenset()) -> list[Flag]:
+              checked_builtins: frozenset[str] = frozenset(), released: str | None = None) -> list[Flag]:
+    """Flags of one cell; for a released cell the student edited (`released`: its released source), only on the
+    lines they wrote (the course's own data-loading code is not theirs to answer for)."""
     lines = source.splitlines()
 
     def text_of(line: int) -> str:
@@ -433,4 +521,7 @@ def scan_cell(notebook_name: str, index: int, source: str, aliases: dict[str, st
     except RecursionError:
         return [Flag(notebook_name, index, 1, "scan-error", text_of(1))]
     unique = sorted(set(found))
+    theirs = [line for line in lines if line.strip() not in {old.strip() for old in (released or "").splitlines()}]
+    if released is not None:
+        unique = [(line, rule) for line, rule in unique if 1 <= line <= len(lines) and lines[line - 1] in theirs]
     return [Flag(notebook_name, index, line, rule, text_of(line)) for line, rule in unique]

@@ -102,8 +102,9 @@ def forged_outputs(notebook) -> list[int]:
             if any(PROBE_MIME in output.get("data", {}) for output in cell.get("outputs", []))]
 
 
-def cells_to_scan(notebook, released) -> tuple[list[tuple[int, object, bool]], list[Flag]]:
-    """([(index, cell, is_solution)] of student-written cells, [flags on locked cells, metadata and outputs])."""
+def cells_to_scan(notebook, released) -> tuple[list[tuple], list[Flag]]:
+    """([(index, cell, is_solution[, released source of an edited released cell])] of student-written cells,
+    [flags on locked cells, metadata and outputs])."""
     by_grade_id, by_cell_id = {}, {}
     for cell in released.cells if released is not None else []:
         grade_id, cell_id = cell_key(cell)
@@ -136,7 +137,7 @@ def cells_to_scan(notebook, released) -> tuple[list[tuple[int, object, bool]], l
         elif original.metadata.get("nbgrader", {}).get("solution"):
             scan.append((index, cell, True))
         elif normalized(original.source) != normalized(cell.source):
-            scan.append((index, cell, False))  # a released demo cell the student changed
+            scan.append((index, cell, False, original.source))  # a released demo cell the student changed
     return scan, edited
 
 
@@ -173,8 +174,9 @@ def scan_notebook(path: Path, released_path: Path | None = None) -> list[Flag]:
     given_cells = released.cells if released is not None else [c for c in notebook.cells if is_locked(c)]
     given_names = given_definitions(given_cells)
     checked_builtins = builtins_used_by_checks(path.stem, given_cells)
-    for index, cell, solution in scan:
-        flags += scan_cell(path.stem, index, cell.source, aliases, given_names, solution, checked_builtins)
+    for index, cell, solution, *original in scan:
+        flags += scan_cell(path.stem, index, cell.source, aliases, given_names, solution, checked_builtins,
+                           *original)
     return sorted(flags, key=lambda f: (f.cell, f.line, f.rule))
 
 

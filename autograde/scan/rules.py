@@ -18,7 +18,11 @@ RULES = {
     "shadows-builtin": "defines a top-level name that hides a builtin the checks use (print, isinstance, exceptions)",
     "shadows-given": "redefines a name the given (locked) cells define, such as check_array",
     "forbidden-import": "imports a module that can reach the grader, files, processes, the network or the kernel",
-    "library-convolution": "imports a deep-learning or signal library in a solution cell (their own code expected)",
+    "library-convolution": "uses a library that computes convolutions, gradients or whole models (torch, "
+                           "tensorflow, jax, keras, scipy.signal/ndimage, sklearn estimators ...), in any cell and "
+                           "any import form: the course asks for the student's own code",
+    "numerical-gradient": "uses the given numerical gradient (numerical_gradient, check_layer_gradients) inside a "
+                          "class: a layer's backward must compute its gradients itself",
     "dynamic-code": "runs code built at run time (eval, exec, compile, __import__)",
     "introspection": "reads frames or namespaces, or attributes by computed name (globals(), getattr(x, name) ...)",
     "trace-hook": "installs a trace, profile or audit hook (sys.settrace, sys.setprofile ...)",
@@ -48,9 +52,16 @@ FORBIDDEN_MODULES = {
     "pickle", "_pickle", "marshal", "shelve", "dill", "cloudpickle", "joblib", "posix", "nt", "site",
 }
 LIBRARY_CONVOLUTION_MODULES = {
-    "torch", "tensorflow", "keras", "tf_keras", "jax", "flax", "scipy.signal", "scipy.ndimage", "cupy", "cupyx",
-    "paddle", "mxnet", "sklearn.neural_network",
+    "torch", "torchvision", "tensorflow", "keras", "tf_keras", "jax", "jaxlib", "flax", "optax", "scipy.signal",
+    "scipy.ndimage", "cupy", "cupyx", "paddle", "mxnet", "autograd", "chainer", "theano", "pytensor", "mlx",
+    "xgboost", "lightgbm", "catboost", "skorch",
 }
+# sklearn's estimators are whole models; these parts of it only measure, split or encode, as DIC students do
+SKLEARN_ALLOWED = {"metrics", "model_selection", "preprocessing", "utils", "datasets", "exceptions", "base",
+                   "__version__"}
+DYNAMIC_IMPORT_CALLS = {"__import__", "importlib.import_module", "importlib.__import__", "builtins.__import__"}
+# the given gradient checks (solutions/gradcheck.py): for checking a layer from outside, never inside one
+NUMERICAL_GRADIENT_NAMES = {"numerical_gradient", "check_layer_gradients"}
 BUILTIN_NAMES = ({name for name in dir(builtins) if not name.startswith("_")} | {"__import__", "__build_class__",
                                                                                  "display", "get_ipython"})
 BUILTIN_EXCEPTIONS = {name for name in dir(builtins) if isinstance(getattr(builtins, name), type)
@@ -103,7 +114,8 @@ INTERNAL_ATTRIBUTES = {"__code__", "__globals__", "__closure__", "__defaults__",
                        "f_trace", "tb_frame", "gi_frame", "cr_frame", "ag_frame", "gi_code", "co_code"}
 IPYTHON_HISTORY_NAMES = {"_ih", "_oh", "In", "Out", "_i", "_ii", "_iii", "_dh", "_sh", "__IPYTHON__"}
 IPYTHON_HISTORY_PATTERN = re.compile(r"^_i?\d+$")
-GRADER_STRING = re.compile(r"\.ipynb|gradebook|hidden[ _-]?tests?|[/\\]hidden\b|\bhidden[/\\]|submitted|autograded",
+GRADER_STRING = re.compile(r"\.ipynb|gradebook|course_secret|hidden[ _-]?tests?|_HIDDEN_|[/\\]hidden\b|\bhidden[/\\]|"
+                           r"[/\\](submitted|autograded)\b|\b(submitted|autograded)[/\\]|^(submitted|autograded)$",
                            re.IGNORECASE)
 
 # IPython magics: these only time, profile or describe code (their code argument is scanned); the rest is flagged

@@ -1,8 +1,9 @@
 """Hidden tests of notebook 01_simple_conv1d: one `# %% grade_id` section per grade cell (the probe half).
 
-Random shapes (F != 3, N_in != 4) and values from np.random.default_rng(seed). Each section runs in the student's
-kernel after the visible test and only reports the results; autograde/problems/01_simple_conv1d/judge.py computes
-the expected values (loops) in the grader.
+Random shapes (F != 3, N_in != 4) and values from np.random.default_rng((_HIDDEN_SEED, n)), _HIDDEN_SEED being the
+grading run's seed (autograde/grade/run_seed.py). Each section runs in the student's kernel after the visible test and
+only reports the results; autograde/problems/01_simple_conv1d/judge.py computes the expected values (loops) in the
+grader.
 """
 # ruff: noqa: F821  (SimpleConv1d: the student's; _probe: autograde/grade/probe.py, put in by the build)
 
@@ -13,7 +14,7 @@ def _cases(seeds, backward=True, bias=0.0, learning_rate=False):
     import numpy as np
 
     for seed in seeds:
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng((_HIDDEN_SEED, seed))
         F = int(rng.choice([1, 2, 4, 5, 6, 7]))
         n_in = F + int(rng.integers(0, 9))
         n_in += n_in == 4
@@ -85,7 +86,7 @@ def _error_cases():
     import numpy as np
 
     for seed in range(60, 64):
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng((_HIDDEN_SEED, seed))
         F = int(rng.choice([2, 4, 5, 6, 7]))
         w, b = rng.standard_normal(F), rng.standard_normal(1)
         yield f"seed {seed}: forward, N_in={F - 1} < F={F}", {"w": w, "b": b, "x": rng.standard_normal(F - 1)}

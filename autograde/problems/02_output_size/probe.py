@@ -1,7 +1,8 @@
 """Hidden tests of notebook 02_output_size: one `# %% grade_id` section per grade cell (the probe half).
 
-Random combinations from np.random.default_rng(seed). Each section runs in the student's kernel after the visible test
-and only reports the results (the number, whether it is an int, or the ValueError and its message);
+Random combinations from np.random.default_rng((_HIDDEN_SEED, n)), _HIDDEN_SEED being the grading run's seed
+(autograde/grade/run_seed.py). Each section runs in the student's kernel after the visible test and only reports the
+results (the number, whether it is an int, or the ValueError and its message);
 autograde/problems/02_output_size/judge.py computes the expected values in the grader.
 """
 # ruff: noqa: F821  (output_size: the student's; _probe: autograde/grade/probe.py, put in by the build)
@@ -10,7 +11,7 @@ autograde/problems/02_output_size/judge.py computes the expected values in the g
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(201)
+    rng = np.random.default_rng((_HIDDEN_SEED, 201))
     for number in range(30):
         n_in = int(rng.integers(5, 80))
         yield f"random {number}", {"n_in": n_in, "F": int(rng.integers(1, n_in + 1))}
@@ -23,7 +24,7 @@ del _cases
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(202)
+    rng = np.random.default_rng((_HIDDEN_SEED, 202))
     for number in range(30):
         n_in, P = int(rng.integers(1, 40)), int(rng.integers(1, 6))
         yield f"random {number}", {"n_in": n_in, "F": int(rng.integers(1, n_in + 2 * P + 1)), "P": P}
@@ -39,7 +40,7 @@ del _cases
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(203)
+    rng = np.random.default_rng((_HIDDEN_SEED, 203))
     for number in range(40):
         n_in, P, S = int(rng.integers(1, 60)), int(rng.integers(0, 4)), int(rng.integers(2, 7))
         yield f"random {number}", {"n_in": n_in, "F": int(rng.integers(1, n_in + 2 * P + 1)), "P": P, "S": S}
@@ -59,7 +60,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(204)
+    rng = np.random.default_rng((_HIDDEN_SEED, 204))
     calls = []
     for _ in range(6):
         n_in, P = int(rng.integers(1, 30)), int(rng.integers(0, 4))
@@ -96,7 +97,7 @@ del _cases
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(205)
+    rng = np.random.default_rng((_HIDDEN_SEED, 205))
     for number in range(5):
         n_in, P = int(rng.integers(13, 40)), int(rng.integers(3, 9))
         F = n_in + 2 * P + int(rng.integers(1, 9))

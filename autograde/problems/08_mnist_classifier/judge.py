@@ -4,15 +4,30 @@ Conv1d: the loop oracle of autograde/problems/oracles.py, independent of solutio
 student's own (its numbers cannot be recomputed here), so its results are judged by the properties they must have
 (shapes, probabilities, argmax consistency, history lengths) and, for MNIST, by the accuracy computed here from the
 predicted labels and the true ones.
+
+The MNIST run is judged on images only the grader has (_grader_test_set: chosen, shifted and noised with the run's
+grader-only seed, sent into the hidden region by run_inputs), with the predictions recomputed here from the trained
+network the classifier holds in clf.layers: a classifier that looks images up, or one that is not a CNN of the
+skeleton's layers (sklearn ...), scores 0 there.
 """
 
-import numpy as np
+import base64
+import io
+import zlib
 
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from autograde.course import REPO
 from autograde.grade.expect import expect_close, expect_optimizer_step, expect_raises, named, value
-from autograde.problems.oracles import backward, forward
+from autograde.problems.oracles import backward, forward, pad
 
 CONV_TOLERANCE = {"rtol": 1e-7, "atol": 1e-9}
-MIN_MNIST_ACCURACY = 0.80
+MNIST = REPO / "data" / "mnist.npz"
+GRADER_IMAGES = 1000  # test images of the hidden MNIST run, made by the grader for each run
+NOISE = 0.1  # standard deviation of the noise on the strokes, as a fraction of full intensity
+MIN_MNIST_ACCURACY = 0.75  # on those images; the reference: about 0.85 (0.94 on unperturbed ones)
+MIN_AGREEMENT = 0.98  # kernel's labels vs the network recomputed here (float32 vs float64 rounding may flip a tie)
 FORWARD_HINT = ("This is problem 7's Conv1d: pad, take windows starting at i * S, for every sample.\n"
                 "問題7の Conv1d です。パディングし、各サンプルで i * S から始まる窓をとります。")
 BACKWARD_HINT = ("Add into the padded gradient at i*S + s, sum dW and dB over the batch, then cut P values off each "
@@ -120,15 +135,128 @@ def test_labels(key, got, *, X, y, n_classes):
         value(got, f"{what} and valid labels 0..{n_classes - 1}")
 
 
-def test_learns(key, got, *, X_train, y_train, X_test, y_test):
-    labels = value(got, "the hidden MNIST run")
+# ---- the hidden MNIST run: images only the grader has, and the network recomputed here --------------------------
+
+def _grader_test_set(judge_seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """GRADER_IMAGES test images (uint8 (n, 28, 28)) and their labels, drawn with a seed only the grader knows: each
+    moved by one pixel (up, down, left or right, zeros shifted in) and light noise on the strokes. A CNN still reads
+    them; no file the kernel can read holds them, so a classifier that looks images up in MNIST finds nothing."""
+    rng = np.random.default_rng((judge_seed, 808))
+    with np.load(MNIST) as npz:
+        chosen = rng.choice(len(npz["y_test"]), GRADER_IMAGES, replace=False)
+        images, labels = npz["x_test"][chosen].astype(np.float64), npz["y_test"][chosen].astype(np.int64)
+    moved = np.zeros_like(images)
+    for index, direction in enumerate(rng.integers(0, 4, len(images))):
+        axis, step = divmod(int(direction), 2)
+        source = images[index]
+        if axis == 0:
+            if step:
+                moved[index, 1:] = source[:-1]
+            else:
+                moved[index, :-1] = source[1:]
+        elif step:
+            moved[index, :, 1:] = source[:, :-1]
+        else:
+            moved[index, :, :-1] = source[:, 1:]
+    strokes = moved > 0
+    noisy = moved + strokes * rng.normal(0.0, NOISE * 255, moved.shape)
+    return np.clip(np.rint(noisy), 0, 255).astype(np.uint8), labels
+
+
+def run_inputs(grade_id: str, judge_seed: int) -> str | None:
+    """The data the grader writes into a hidden region for this run (autograde/grade/judging.py): test_learns's
+    images, as base64 of a zlib-compressed .npy (no labels)."""
+    if grade_id != "test_learns":
+        return None
+    images, _ = _grader_test_set(judge_seed)
+    buffer = io.BytesIO()
+    np.save(buffer, images, allow_pickle=False)
+    return base64.b64encode(zlib.compress(buffer.getvalue(), 9)).decode("ascii")
+
+
+def _network_layers(results: dict[str, np.ndarray]) -> list[tuple[str, dict]]:
+    """The network the probe exported from clf.layers: [(kind, parameters)] in forward order."""
+    layers: dict[int, tuple[str, dict]] = {}
+    for name, array in results.items():
+        number, _, rest = name.partition(" ")
+        if not number.isdigit():
+            continue
+        kind, _, parameter = rest.partition(" ")
+        layers.setdefault(int(number), (kind, {}))[1][parameter] = array
+    return [layers[number] for number in sorted(layers)]
+
+
+def _network_forward(layers: list[tuple[str, dict]], X: np.ndarray) -> np.ndarray:
+    """The scores of the exported network for X (n, C, L), computed here in float64 (vectorized from the formulas
+    of autograde/problems/oracles.py); ValueError naming the layer that cannot be computed."""
+    A = np.asarray(X, dtype=np.float64)
+    for number, (kind, parameters) in enumerate(layers):
+        where = f"clf.layers[{number}] ({kind})"
+        if kind == "conv":
+            W, B = parameters["W"], parameters["B"].reshape(-1)
+            S, P = parameters["stride"], parameters["padding"]
+            if W.ndim != 3 or A.ndim != 3 or W.shape[1] != A.shape[1] or B.shape != (W.shape[0],) \
+                    or S.shape != () or P.shape != () or S < 1 or P < 0 or S != int(S) or P != int(P):
+                raise ValueError(f"{where}: W {W.shape}, B {B.shape}, stride {S}, padding {P} do not fit an input "
+                                 f"{A.shape}")
+            windows = sliding_window_view(pad(A, int(P)), W.shape[2], axis=2)[:, :, :: int(S)]
+            A = np.einsum("ncif,ocf->noi", windows, W) + B[:, None]
+        elif kind == "fc":
+            W, B = parameters["W"], parameters["B"].reshape(-1)
+            if A.ndim != 2 or W.ndim != 2 or W.shape[0] != A.shape[1] or B.shape != (W.shape[1],):
+                raise ValueError(f"{where}: W {W.shape}, B {B.shape} do not fit an input {A.shape}")
+            A = A @ W + B
+        elif kind == "relu":
+            A = np.maximum(A, 0)
+        elif kind == "pool":
+            size = parameters["size"]
+            if A.ndim != 3 or size.shape != () or not 1 <= size <= A.shape[2] or size != int(size):
+                raise ValueError(f"{where}: pool size {size} for an input {A.shape}")
+            size = int(size)
+            length = A.shape[2] // size
+            A = A[:, :, : length * size].reshape(A.shape[0], A.shape[1], length, size).max(axis=3)
+        elif kind == "flatten":
+            A = A.reshape(len(A), -1)
+        else:
+            raise ValueError(f"{where}: a layer the grader cannot recompute (known: Conv1d, ReLU, MaxPool1d, "
+                             "Flatten, FC)")
+    if A.ndim != 2:
+        raise ValueError(f"the network's output has shape {A.shape}, not (n, n_classes)")
+    return A
+
+
+def test_learns(key, got, *, X_train, y_train, X_test, judge_seed):
+    images, y_test = _grader_test_set(judge_seed)
+    if X_test.shape != images.shape or not np.array_equal(X_test, images.astype(np.float32) / 255):
+        raise AssertionError("hidden MNIST run: the test images are not this run's (an instructor error)")
+    results = named(got, "the hidden MNIST run", ["labels"])
+    labels = results["labels"]
     if labels.shape != y_test.shape:
         raise AssertionError(f"hidden MNIST run: {labels.shape} predicted labels, expected {y_test.shape}")
-    accuracy = float(np.mean(labels == y_test))
+    layers = _network_layers(results)
+    if not any(kind == "conv" for kind, _ in layers):
+        raise AssertionError(
+            "hidden MNIST run: after fit, clf.layers must hold the network (its Conv1d layers first) as in the "
+            "skeleton: the grader recomputes the predictions from it.\n隠し MNIST テスト：fit のあと clf.layers に"
+            "ネットワーク（最初に Conv1d）が必要です（雛形どおり）。採点側がそこから予測を計算し直します。")
+    try:
+        recomputed = np.argmax(_network_forward(layers, X_test), axis=1)
+    except (ValueError, KeyError) as error:
+        raise AssertionError(f"hidden MNIST run: the network in clf.layers cannot be recomputed: {error}\n"
+                             "隠し MNIST テスト：clf.layers のネットワークを計算し直せません。") from None
+    agreement = float(np.mean(recomputed == labels))
+    if agreement < MIN_AGREEMENT:
+        raise AssertionError(
+            f"hidden MNIST run: predict_proba agrees with the network in clf.layers on only {agreement:.1%} of the "
+            f"{len(labels)} test images: the predictions must come from that network (its layers in forward order, "
+            "the images as given).\n隠し MNIST テスト：predict_proba と clf.layers のネットワークの予測が "
+            f"{agreement:.1%} しか一致しません。予測はそのネットワークから計算します。")
+    accuracy = float(np.mean(recomputed == y_test))
     if not accuracy >= MIN_MNIST_ACCURACY:
         raise AssertionError(
             f"hidden MNIST run ({len(y_train)} training images, 3 epochs): test accuracy {accuracy:.3f} < "
-            f"{MIN_MNIST_ACCURACY:.2f} on {len(y_test)} test images; guessing gives 0.10. Does backward reach every "
-            f"layer, and does each layer update its weights?\n隠し MNIST テスト（学習 {len(y_train)} 枚・3エポック）："
-            f"テスト画像 {len(y_test)} 枚の正解率 {accuracy:.3f} < {MIN_MNIST_ACCURACY:.2f}（当てずっぽうは 0.10）。"
+            f"{MIN_MNIST_ACCURACY:.2f} on {len(y_test)} test images shifted by a pixel, with light noise; guessing "
+            f"gives 0.10. Does backward reach every layer, and does each layer update its weights?\n"
+            f"隠し MNIST テスト（学習 {len(y_train)} 枚・3エポック）：1画素ずらしノイズを加えたテスト画像"
+            f" {len(y_test)} 枚の正解率 {accuracy:.3f} < {MIN_MNIST_ACCURACY:.2f}（当てずっぽうは 0.10）。"
             "backward はすべての層に届いていますか？ 各層は重みを更新していますか？")

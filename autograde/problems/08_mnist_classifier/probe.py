@@ -1,7 +1,9 @@
 """Hidden tests of notebook 08_mnist_classifier: one `# %% grade_id` section per grade cell (the probe half).
 
 Conv1d: random batches, paddings and strides. Classifier: synthetic data of other shapes for the API, and a bounded
-MNIST run (5000 images, 3 epochs, ~1 s for the reference) for learning. Each section runs in the student's kernel
+MNIST run (5000 images, 3 epochs, ~1 s for the reference) for learning, evaluated on images only the grader has
+(grader-chosen test images, shifted by a pixel, with light noise: nothing the kernel can look up) by recomputing the
+trained network the classifier holds in clf.layers. Each section runs in the student's kernel
 after the visible test and only reports the results (numbers); autograde/problems/08_mnist_classifier/judge.py
 computes the expected values (loops for Conv1d, the accuracy for MNIST) and applies the thresholds in the grader.
 """
@@ -29,7 +31,7 @@ del _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(804)
+    rng = np.random.default_rng((_HIDDEN_SEED, 804))
     X = rng.random((120, 28, 28)).astype(np.float32)
     yield "120 samples (28, 28), 3 epochs, no validation data", {"X": X, "y": rng.integers(0, 10, 120), "epochs": 3}
 
@@ -54,7 +56,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(805)
+    rng = np.random.default_rng((_HIDDEN_SEED, 805))
     for n_train, n_test, C, L, n_classes, channels in [(60, 23, 3, 20, 4, (4, 6)), (80, 101, 28, 28, 10, (5,))]:
         X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
         X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
@@ -76,7 +78,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(806)
+    rng = np.random.default_rng((_HIDDEN_SEED, 806))
     for n_train, n_test, C, L, n_classes in [(60, 23, 3, 20, 4), (80, 101, 28, 28, 10)]:
         X, y = rng.standard_normal((n_train, C, L)).astype(np.float32), rng.integers(0, n_classes, n_train)
         X_new = rng.standard_normal((n_test, C, L)).astype(np.float32)
@@ -101,7 +103,7 @@ del _cases, _run
 def _cases():
     import numpy as np
 
-    rng = np.random.default_rng(807)
+    rng = np.random.default_rng((_HIDDEN_SEED, 807))
     X = rng.random((30, 28, 28)).astype(np.float32)
     for bad, n_classes in [(12, 10), (-3, 10), (4, 4), (10, 10)]:
         y = rng.integers(0, n_classes, 30)
@@ -120,7 +122,15 @@ _probe("test_labels", _cases(), _run)
 del _cases, _run
 
 # %% test_learns
+_HIDDEN_INPUTS = None  # this run's grader data, written here before the notebook runs
+
+
 def _cases():
+    """Training: 5000 MNIST images from the data file (drawn with the run's seed). Test: the grader's images, sent
+    in this region (shifted by a pixel, with light noise, drawn with a seed only the grader knows); no labels."""
+    import base64
+    import io
+    import zlib
     from pathlib import Path
 
     import numpy as np
@@ -129,26 +139,47 @@ def _cases():
     path = next((f / "data" / "mnist.npz" for f in (here, *here.parents) if (f / "data" / "mnist.npz").is_file()), None)
     if path is None:
         raise FileNotFoundError(f"hidden test: data/mnist.npz not found in {here} or its parents")
-    rng = np.random.default_rng(808)
+    rng = np.random.default_rng((_HIDDEN_SEED, 808))
     with np.load(path) as npz:
         train = rng.choice(60000, 5000, replace=False)
-        test = rng.choice(10000, 2000, replace=False)
         X_train, y_train = npz["x_train"][train].astype(np.float32) / 255, npz["y_train"][train]
-        X_test, y_test = npz["x_test"][test].astype(np.float32) / 255, npz["y_test"][test]
-    yield ("MNIST: 5000 training images, 3 epochs, 2000 test images",
-           {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test})
+        stand_in = npz["x_test"][rng.choice(10000, 100, replace=False)]  # outside a grading run only
+    images = stand_in if _HIDDEN_INPUTS is None else np.load(io.BytesIO(zlib.decompress(base64.b64decode(
+        _HIDDEN_INPUTS))), allow_pickle=False)
+    yield (f"MNIST: 5000 training images, 3 epochs, {len(images)} test images from the grader",
+           {"X_train": X_train, "y_train": y_train, "X_test": images.astype(np.float32) / 255})
 
 
-def _run(X_train, y_train, X_test, y_test):
+def _run(X_train, y_train, X_test):
+    """The predicted labels, and the trained network (clf.layers) for the grader to recompute them."""
     import numpy
 
     clf = Scratch1dCNNClassifier(conv_channels=(16,), filter_size=3, pool_size=2, n_hidden=64, epochs=3,
                                  batch_size=50, optimizer="adam", lr=3e-3, initializer="he", seed=1, verbose=False,
                                  lr_decay=1.0, shift=0)
     clf.fit(X_train.copy(), y_train.copy())
-    # the labels only (2000 numbers): the judge compares them with y_test itself
-    return numpy.argmax(numpy.asarray(clf.predict_proba(X_test.copy()), dtype=numpy.float64), axis=1)
+    results = {"labels": numpy.argmax(numpy.asarray(clf.predict_proba(X_test.copy()), dtype=numpy.float64), axis=1)}
+    for number, layer in enumerate(list(getattr(clf, "layers", None) or [])[:50]):
+        name, W = type(layer).__name__.lower(), getattr(layer, "W", None)
+        prefix = f"{number:02d} "
+        if W is not None and numpy.ndim(W) in (2, 3):
+            kind = "conv" if numpy.ndim(W) == 3 else "fc"
+            results[prefix + kind + " W"], results[prefix + kind + " B"] = W, getattr(layer, "B", 0.0)
+            if kind == "conv":
+                padding = getattr(layer, "padding", 0)
+                padding = (numpy.shape(W)[2] - 1) // 2 if isinstance(padding, str) and padding == "same" else padding
+                results[prefix + "conv stride"] = getattr(layer, "stride", 1)
+                results[prefix + "conv padding"] = padding
+        elif "relu" in name:
+            results[prefix + "relu"] = 0
+        elif "flatten" in name:
+            results[prefix + "flatten"] = 0
+        elif "pool" in name:
+            results[prefix + "pool size"] = getattr(layer, "pool_size", 0)
+        else:
+            results[prefix + "unknown " + name[:40]] = 0
+    return results
 
 
 _probe("test_learns", _cases(), _run)
-del _cases, _run
+del _cases, _run, _HIDDEN_INPUTS
