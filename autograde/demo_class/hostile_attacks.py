@@ -20,12 +20,15 @@ output); the network attacks never send a packet off this machine (loopback only
 a route and an interface, the way a download would first need one).
 """
 
+import os
 from dataclasses import dataclass, field
 
 from autograde.course import notebook_named
 from autograde.problems.mistake import demo_points_lost
 
-ATTACK_PORT = 47613  # the loopback port the test listens on; the local-socket attack connects to it
+# the loopback port the hostile suite's accomplice listens on and the local-socket attack connects to; tests/conftest.py
+# picks a free one per test session, so two suites on one machine do not collide
+ATTACK_PORT = int(os.environ.get("CNN1D_HOSTILE_PORT", "47613"))
 
 # grade cells after the Conv1d solution cell of notebooks 06 and 07: all call Conv1d.forward (the demo cell right
 # after the solution calls it too, so a kernel killed there fails every one of them)
