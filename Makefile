@@ -75,3 +75,18 @@ lab: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- An LMS class (docs/instructor.md): a submissions zip in, grades and feedback out ------------------------------
+# make collect ZIP=~/Downloads/submissions.zip [LMS=canvas|moodle|generic] [ROSTER=roster.csv]
+# make export-lms [ROSTER=roster.csv] [CANVAS_ASSIGNMENT="CNN1D (12345)"] [TOTAL_OUT_OF=100]
+LMS ?= auto
+.PHONY: collect export-lms
+
+collect: $(STAMP)
+	@test -n "$(ZIP)" || { echo "usage: make collect ZIP=download.zip [LMS=canvas|moodle|generic] [ROSTER=roster.csv]" >&2; exit 2; }
+	$(PY) -m autograde.intake.collect "$(ZIP)" --lms $(LMS) $(if $(ROSTER),--roster "$(ROSTER)")
+
+export-lms: $(STAMP)
+	$(PY) -m autograde.report.grades
+	$(PY) -m autograde.report.lms_export $(if $(ROSTER),--roster "$(ROSTER)") \
+		$(if $(CANVAS_ASSIGNMENT),--canvas-assignment "$(CANVAS_ASSIGNMENT)") $(if $(TOTAL_OUT_OF),--total-out-of $(TOTAL_OUT_OF))
