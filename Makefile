@@ -90,3 +90,16 @@ export-lms: $(STAMP)
 	$(PY) -m autograde.report.grades
 	$(PY) -m autograde.report.lms_export $(if $(ROSTER),--roster "$(ROSTER)") \
 		$(if $(CANVAS_ASSIGNMENT),--canvas-assignment "$(CANVAS_ASSIGNMENT)") $(if $(TOTAL_OUT_OF),--total-out-of $(TOTAL_OUT_OF))
+
+# --- A class through nbgrader's exchange: JupyterHub (deploy/jupyterhub/) or a local Assignment List ----------------
+# The exchange is $CNN1D_EXCHANGE_ROOT (a hub sets it), else course/exchange. STUDENT=<id> limits return-feedback.
+.PHONY: release-exchange collect-exchange return-feedback
+
+release-exchange: $(STAMP)
+	$(PY) -m autograde.intake.exchange release
+
+collect-exchange: $(STAMP)
+	$(PY) -m autograde.intake.exchange collect $(if $(ROSTER),--roster "$(ROSTER)")
+
+return-feedback: $(STAMP)
+	$(PY) -m autograde.intake.exchange return-feedback $(STUDENT)

@@ -98,6 +98,11 @@ class Course:
         """nbgrader's exchange when no hub names one ($CNN1D_EXCHANGE_ROOT)"""
         return self.root / "exchange"
 
+    @property
+    def fetched_dir(self) -> Path:
+        """where a local JupyterLab's Assignment List fetches to (a hub's students fetch into their home)"""
+        return self.root / "fetched"
+
     def submission_dir(self, student: str) -> Path:
         return self.submitted_dir / student / ASSIGNMENT
 

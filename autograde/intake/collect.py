@@ -37,12 +37,11 @@ from autograde.intake.layouts import (
     parse_moodle,
     strip_common_top,
 )
-from autograde.intake.names import NameResolver, canonical
-from autograde.intake.report import ARCHIVE_NOTE, Entry, IntakeReport, StudentResult
+from autograde.intake.names import NameResolver, canonical, resolve_entry
+from autograde.intake.report import Entry, IntakeReport, StudentResult
 from autograde.intake.roster import Roster, RosterEntry, RosterError, name_students, read_roster
-from autograde.intake.staging import Chosen, IntakeError, Placement, locked, place_student
+from autograde.intake.staging import Chosen, IntakeError, Placement, locked, pick_latest, place_student
 from autograde.intake.zip_entries import (
-    ARCHIVE_SUFFIXES,
     TIME_FORMAT,
     copy_entry,
     decode_name,
@@ -159,7 +158,7 @@ def place_entry(entry: Entry, parts: list[str], lms: str, resolver: NameResolver
     entry.prefix, entry.attachment_id, entry.late = parsed.prefix, parsed.attachment_id, parsed.late
     entry.notes += ["Canvas marked it LATE"] if parsed.late else []
     entry.notes += [f"inside the folder {parsed.sub_path}/ of the submission"] if parsed.sub_path else []
-    if not resolve_notebook(entry, resolver):
+    if not resolve_entry(entry, resolver):
         return None
     student, why = student_for(lms, parsed, roster)
     if student is None:
@@ -168,29 +167,6 @@ def place_entry(entry: Entry, parts: list[str], lms: str, resolver: NameResolver
     entry.student = student
     entry.notes += [why] if why else []
     return student, entry.notebook
-
-
-def resolve_notebook(entry: Entry, resolver: NameResolver) -> bool:
-    """Map entry.file_name to a released notebook (entry.notebook); False after giving the entry its status."""
-    lower = entry.file_name.lower()
-    if lower.endswith(ARCHIVE_SUFFIXES):
-        entry.status, entry.reason = "ignored", f"{ARCHIVE_NOTE}: not opened (unzip it by hand)"
-        return False
-    resolution = resolver.resolve(entry.file_name)
-    if resolution.notebook:
-        entry.notebook, entry.copy_number = resolution.notebook, resolution.copy_number
-        entry.rules += resolution.rules
-        return True
-    if resolution.near:
-        entry.status, entry.notebook = "unresolved", resolution.near
-        entry.rules += resolution.rules
-        entry.reason = (f"close to {resolution.near} but not the same name: not collected (rename it, or copy it "
-                        "by hand)" if lower.endswith(".ipynb") else f"named like {resolution.near} but not a "
-                        "notebook (.ipynb): not collected (the student may have uploaded the wrong file)")
-    else:
-        entry.status = "ignored"
-        entry.reason = "a notebook that is not part of the assignment" if ".ipynb" in lower else "not a notebook"
-    return False
 
 
 def student_for(lms: str, parsed: Parsed, roster: Roster | None) -> tuple[str | None, str]:
@@ -230,18 +206,6 @@ def why_newest(winner: Entry, others: list[Entry]) -> str:
     if winner.copy_number != other.copy_number:
         return f"newest of {len(others) + 1}: copy number {winner.copy_number} > {other.copy_number}"
     return f"AMBIGUOUS: {len(others) + 1} candidates alike; took the later entry in the zip"
-
-
-def pick_latest(entries: list[Entry], key, why) -> Entry:
-    """The newest of one student's entries for one notebook; the others superseded, the winner says why."""
-    ordered = sorted(entries, key=key)
-    winner = ordered[-1]
-    winner.status = "resolved" if winner.rules else "matched"
-    if len(ordered) > 1:
-        winner.notes.append(why(winner, ordered[:-1]))
-    for older in ordered[:-1]:
-        older.status, older.notebook, older.reason = "superseded", winner.notebook, f"{winner.name} is newer"
-    return winner
 
 
 def place_students(course, report, archive, entries, candidates, limits, replace_older) -> None:

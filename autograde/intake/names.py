@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from autograde.intake.report import ARCHIVE_NOTE, Entry
+
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # (pattern on the stem, rule, copy number when the pattern has none); tried in this order, outermost first
 SUFFIX_RULES = [
@@ -29,6 +31,7 @@ PREFIX_RULES = [
     (re.compile(r"^Copy\s+(?:\((?P<n>\d{1,3})\)\s+)?of\s+(?P<base>.+)$", re.I), "copy prefix 'Copy of' (Colab)", 1),
     (re.compile(r"^コピー\s*(?:\((?P<n>\d{1,3})\)\s*)?[〜~～]\s*(?P<base>.+)$"), "copy prefix 'コピー 〜'", 1),
 ]
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar")
 NEAR_RATIO = 0.75  # how alike (difflib ratio of the canonical stems) a name must be to be reported as near
 
 
@@ -121,3 +124,26 @@ class NameResolver:
             if ratio > best_ratio:
                 best, best_ratio = name, ratio
         return best if best_ratio >= NEAR_RATIO else None
+
+
+def resolve_entry(entry: Entry, resolver: NameResolver) -> bool:
+    """Map entry.file_name to a released notebook (entry.notebook); False after giving the entry its status."""
+    lower = entry.file_name.lower()
+    if lower.endswith(ARCHIVE_SUFFIXES):
+        entry.status, entry.reason = "ignored", f"{ARCHIVE_NOTE}: not opened (unzip it by hand)"
+        return False
+    resolution = resolver.resolve(entry.file_name)
+    if resolution.notebook:
+        entry.notebook, entry.copy_number = resolution.notebook, resolution.copy_number
+        entry.rules += resolution.rules
+        return True
+    if resolution.near:
+        entry.status, entry.notebook = "unresolved", resolution.near
+        entry.rules += resolution.rules
+        entry.reason = (f"close to {resolution.near} but not the same name: not collected (rename it, or copy it "
+                        "by hand)" if lower.endswith(".ipynb") else f"named like {resolution.near} but not a "
+                        "notebook (.ipynb): not collected (the student may have uploaded the wrong file)")
+    else:
+        entry.status = "ignored"
+        entry.reason = "a notebook that is not part of the assignment" if ".ipynb" in lower else "not a notebook"
+    return False

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from nbgrader.utils import parse_utc
@@ -67,6 +67,19 @@ class Placement:
     timestamp: str  # written to timestamp.txt as it is
     dry_run: bool = False
     replace_older: bool = False
+    extra_files: dict[str, bytes] = field(default_factory=dict)  # e.g. nbgrader's submission_secret.txt
+
+
+def pick_latest(entries: list[Entry], key, why) -> Entry:
+    """The newest of one student's entries for one notebook; the others superseded, the winner says why."""
+    ordered = sorted(entries, key=key)
+    winner = ordered[-1]
+    winner.status = "resolved" if winner.rules else "matched"
+    if len(ordered) > 1:
+        winner.notes.append(why(winner, ordered[:-1]))
+    for older in ordered[:-1]:
+        older.status, older.notebook, older.reason = "superseded", winner.notebook, f"{winner.name} is newer"
+    return winner
 
 
 def sha256_of(path: Path) -> str:
@@ -86,11 +99,12 @@ def read_intake(student_dir: Path) -> dict | None:
 
 
 def parse_time(text: str) -> datetime:
-    """A timestamp.txt value read as nbgrader reads it (naive = UTC); unreadable = newest, never silently replaced."""
+    """A timestamp.txt value as nbgrader reads it: naive UTC (a naive text is UTC already); unreadable = newest, so
+    never silently replaced."""
     try:
         return parse_utc(text.strip())
     except (ValueError, OverflowError):
-        return datetime.max.replace(tzinfo=UTC)
+        return datetime.max
 
 
 def _not_written(result: StudentResult, chosen: dict[str, Chosen], outcome: str, note: str, reason: str) -> None:
@@ -171,6 +185,8 @@ def _stage_and_swap(course, result, chosen, released, how, scratch, existing, be
                             f"timestamped {old_timestamp}, not older than this one's {how.timestamp}: kept it "
                             "(--replace-older replaces it anyway)", "not written: submitted/ holds a newer submission")
     (folder / TIMESTAMP_FILE).write_text(how.timestamp + "\n", encoding="utf-8")
+    for name, data in how.extra_files.items():
+        (folder / name).write_bytes(data)
     (stage / INTAKE_FILE).write_text(json.dumps({
         "lms": how.layout, "lms_id": result.lms_id, "lms_name": result.lms_name, "source": how.source,
         "collected_at": how.started, "timestamp": how.timestamp,

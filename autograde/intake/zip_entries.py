@@ -16,7 +16,6 @@ from autograde.settings import IntakeLimits
 
 JUNK_PARTS = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".git"}
 JUNK_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-ARCHIVE_SUFFIXES = (".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # nbgrader reads a naive timestamp.txt as UTC
 
