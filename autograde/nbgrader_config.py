@@ -26,16 +26,17 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # nbgrader's exchange (Assignment List; make release-exchange / collect-exchange / return-feedback,
 # autograde/intake/exchange.py): a hub names its own for every account ($CNN1D_EXCHANGE_ROOT, deploy/jupyterhub/);
-# without one, the course's own course/exchange, and a local Assignment List fetches into course/fetched (nbgrader's
-# default, the server's working directory, would put student copies among the repository's tracked files). Both
-# exist before the first release, so the Assignment List does not start with "Error fetching courses!".
-if os.environ.get(EXCHANGE_ROOT_ENV):
-    c.Exchange.root = os.environ[EXCHANGE_ROOT_ENV]
-else:
-    c.Exchange.root = str(Course(ROOT).local_exchange)
+# without one, the course's own course/exchange, where a local Assignment List fetches into course/fetched
+# (nbgrader's default, the server's working directory, would put student copies among the repository's tracked
+# files). Both exist before the first release, so the Assignment List does not start with "Error fetching courses!".
+c.Exchange.root = os.environ.get(EXCHANGE_ROOT_ENV) or str(Course(ROOT).local_exchange)
+if Path(c.Exchange.root).resolve() == Course(ROOT).local_exchange:
     c.Exchange.assignment_dir = str(Course(ROOT).fetched_dir)
     for folder in (Course(ROOT).local_exchange, Course(ROOT).fetched_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only course: nbgrader names the folder if a command needs it
+            pass
 
 # The stub students see; autograde/build/stubs.py fills exactly this, so the release equals notebooks/.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
