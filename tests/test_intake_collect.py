@@ -521,6 +521,9 @@ def test_roster_tolerates_bom_case_extra_columns(tmp_path):
                         header="Section,LMS ID,Student_ID,First Name,LAST NAME,E-mail", bom=True)
     roster = read_roster(path)
     assert roster.entries == [RosterEntry("101", "jane.doe", "Jane", "Doe", "j@x.org")]
+    other_names = write_roster(tmp_path / "o.csv", [("Participant 1234567", "s1", "A", "B", "a@b.c")],
+                               header="Participant ID,Student Number,Given Name,Surname,Email Address")
+    assert read_roster(other_names).entries == [RosterEntry("1234567", "s1", "A", "B", "a@b.c")]
     semicolons = tmp_path / "s.csv"
     semicolons.write_text("lms_id;student_id;first_name;last_name;email\n7;s7;A;B;a@b.c\n")
     assert read_roster(semicolons).by_lms_id["7"].student_id == "s7"

@@ -28,8 +28,16 @@ from autograde.grade.submission_check import STUDENT_ID
 from autograde.settings import COURSE_ID
 
 ROSTER_COLUMNS = ("lms_id", "student_id", "first_name", "last_name", "email")
-ALIASES = {"lmsid": "lms_id", "lms_user_id": "lms_id", "studentid": "student_id", "firstname": "first_name",
-           "lastname": "last_name", "e_mail": "email", "email_address": "email"}
+ALIASES = {
+    **dict.fromkeys(("lmsid", "lms", "lms_user_id", "canvas_id", "canvas_user_id", "moodle_id", "participant_id",
+                     "moodle_participant_id"), "lms_id"),
+    **dict.fromkeys(("studentid", "student_number", "student_no"), "student_id"),
+    **dict.fromkeys(("firstname", "first", "given_name"), "first_name"),
+    **dict.fromkeys(("lastname", "last", "surname", "family_name"), "last_name"),
+    **dict.fromkeys(("e_mail", "email_address", "mail"), "email"),
+}
+# Moodle's worksheet writes the participant id as "Participant 1234567" (in the teacher's language): the id alone
+MOODLE_PARTICIPANT = re.compile(r"^(?:Participant|参加者)\s*(\d+)$")
 
 
 class RosterError(ValueError):
@@ -78,7 +86,11 @@ def read_roster(path: Path) -> Roster:
     index = {column: header.index(column) for column in ROSTER_COLUMNS if column in header}
     entries, errors, seen_lms, seen_student = [], [], {}, {}
     for line, row in enumerate(rows[1:], start=2):
-        entry = RosterEntry(**{column: row[i].strip() if i < len(row) else "" for column, i in index.items()})
+        values = {column: row[i].strip() if i < len(row) else "" for column, i in index.items()}
+        participant = MOODLE_PARTICIPANT.match(values.get("lms_id", ""))
+        if participant:
+            values["lms_id"] = participant[1]
+        entry = RosterEntry(**values)
         if not STUDENT_ID.match(entry.student_id):
             errors.append(f"line {line}: student_id {entry.student_id!r} is not a valid nbgrader id "
                           "(letters, digits, _ . -, starting with a letter or digit)")
