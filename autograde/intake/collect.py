@@ -40,7 +40,15 @@ from autograde.intake.layouts import (
 from autograde.intake.names import NameResolver, canonical, resolve_entry
 from autograde.intake.report import Entry, IntakeReport, StudentResult
 from autograde.intake.roster import Roster, RosterEntry, RosterError, name_students, read_roster
-from autograde.intake.staging import Chosen, IntakeError, Placement, locked, pick_latest, place_student
+from autograde.intake.staging import (
+    Chosen,
+    IntakeError,
+    Placement,
+    add_intake_options,
+    locked,
+    pick_latest,
+    place_student,
+)
 from autograde.intake.zip_entries import (
     TIME_FORMAT,
     copy_entry,
@@ -243,12 +251,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("zip", type=Path)
     parser.add_argument("--lms", default="auto", choices=("auto",) + LMS_CHOICES)
-    parser.add_argument("--roster", type=Path, help="CSV: lms_id, student_id, first_name, last_name, email")
-    parser.add_argument("--course-dir", type=Path, default=Course().root)
+    add_intake_options(parser, "CSV: lms_id, student_id, first_name, last_name, email")
     parser.add_argument("--report", type=Path, help="report path without suffix (default: course/intake/<zip>-<time>)")
-    parser.add_argument("--dry-run", action="store_true", help="judge and report, write nothing in submitted/")
-    parser.add_argument("--replace-older", action="store_true",
-                        help="replace a student's folder even if its timestamp is not older than the zip's")
     args = parser.parse_args(argv)
     course = Course(args.course_dir.resolve())
     now = datetime.now()

@@ -43,6 +43,7 @@ from autograde.intake.staging import (
     Chosen,
     IntakeError,
     Placement,
+    add_intake_options,
     locked,
     parse_time,
     pick_latest,
@@ -305,11 +306,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=("release", "collect", "return-feedback"))
     parser.add_argument("students", nargs="*", help="return-feedback: only these students")
-    parser.add_argument("--course-dir", type=Path, default=Course().root)
-    parser.add_argument("--roster", type=Path, help="collect: CSV with student_id, first_name, last_name, email")
-    parser.add_argument("--dry-run", action="store_true", help="collect: judge and report, write nothing")
-    parser.add_argument("--replace-older", action="store_true",
-                        help="collect: replace a student's folder even if its timestamp is not older")
+    add_intake_options(parser, "collect: CSV with student_id, names, email (default: course/roster.csv)")
     args = parser.parse_args(argv)
     course = Course(args.course_dir.resolve())
     try:

@@ -82,6 +82,15 @@ def pick_latest(entries: list[Entry], key, why) -> Entry:
     return winner
 
 
+def add_intake_options(parser, roster_help: str) -> None:
+    """The options both intakes take (make collect, make collect-exchange)."""
+    parser.add_argument("--course-dir", type=Path, default=Course().root)
+    parser.add_argument("--roster", type=Path, help=roster_help)
+    parser.add_argument("--dry-run", action="store_true", help="judge and report, write nothing in submitted/")
+    parser.add_argument("--replace-older", action="store_true",
+                        help="replace a student's folder even if its timestamp is not older than this submission's")
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
