@@ -158,3 +158,24 @@ def test_nothing_to_collect_from(tmp_path, monkeypatch):
 ])
 def test_folder_names(name, parsed):
     assert parse_folder_name(name) == parsed
+
+
+def test_feedback_goes_back_through_the_exchange_only_to_who_came_through_it(course, monkeypatch, capsys):
+    """A student collected from a zip has no submission secret: release_feedback would fail for the whole class."""
+    from autograde.intake import exchange
+
+    for student, secret in (("aoki", True), ("brown", True), ("zipped", False)):
+        folder = course.feedback_dir / student / "cnn1d"
+        folder.mkdir(parents=True)
+        (folder / "01_simple_conv1d.html").write_text("<html/>")
+        if secret:
+            (folder / "submission_secret.txt").write_text(SECRET)
+    calls = []
+    monkeypatch.setattr(exchange, "make_feedback", lambda course: True)
+    monkeypatch.setattr(exchange, "nbgrader_exchange", lambda course, *args: calls.append(args) or "ok")
+    assert exchange.return_feedback(course, [])
+    assert calls == [("release_feedback", "cnn1d", "--CourseDirectory.student_id_exclude=zipped")]
+    assert "zipped did not submit through the exchange" in capsys.readouterr().out
+    assert exchange.return_feedback(course, ["brown"])
+    assert calls[-1] == ("release_feedback", "cnn1d", "--CourseDirectory.student_id_exclude=aoki,zipped")
+    assert not exchange.return_feedback(course, ["zipped"])  # nothing to release through the exchange
