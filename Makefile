@@ -75,3 +75,85 @@ lab: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- An LMS class (docs/instructor.md): a submissions zip in, grades and feedback out ------------------------------
+# make collect ZIP=~/Downloads/submissions.zip [LMS=canvas|moodle|generic] [ROSTER=roster.csv]
+# make export-lms [ROSTER=roster.csv] [CANVAS_ASSIGNMENT="CNN1D (12345)"] [TOTAL_OUT_OF=100]
+LMS ?= auto
+.PHONY: collect export-lms
+
+collect: $(STAMP)
+	@test -n "$(ZIP)" || { echo "usage: make collect ZIP=download.zip [LMS=canvas|moodle|generic] [ROSTER=roster.csv]" >&2; exit 2; }
+	$(PY) -m autograde.intake.collect "$(ZIP)" --lms $(LMS) $(if $(ROSTER),--roster "$(ROSTER)")
+
+export-lms: $(STAMP)
+	$(PY) -m autograde.report.grades
+	$(PY) -m autograde.report.lms_export $(if $(ROSTER),--roster "$(ROSTER)") \
+		$(if $(CANVAS_ASSIGNMENT),--canvas-assignment "$(CANVAS_ASSIGNMENT)") $(if $(TOTAL_OUT_OF),--total-out-of $(TOTAL_OUT_OF))
+
+# --- A class through nbgrader's exchange: JupyterHub (deploy/jupyterhub/) or a local Assignment List ----------------
+# The exchange is $CNN1D_EXCHANGE_ROOT (a hub sets it), else course/exchange. STUDENT=<id> limits return-feedback.
+.PHONY: release-exchange collect-exchange return-feedback
+
+release-exchange: $(STAMP)
+	$(PY) -m autograde.intake.exchange release
+
+collect-exchange: $(STAMP)
+	$(PY) -m autograde.intake.exchange collect $(if $(ROSTER),--roster "$(ROSTER)")
+
+return-feedback: $(STAMP)
+	$(PY) -m autograde.intake.exchange return-feedback $(STUDENT)
+
+# --- A hosted class: JupyterHub + nbgrader's exchange (deploy/jupyterhub/README.md; root) --------------------------
+# make hub-install [HUB_PREFIX=/opt/cnn1d-hub]   venv (course dependencies + jupyterhub, from a system Python every
+#                                                account can run) + configurable-http-proxy, the recipe, data/
+# make hub-users HUB_INSTRUCTORS="ito" HUB_STUDENTS="aoki brown"     Unix accounts, groups, exchange, ~/data
+# make hub                                       JupyterHub on http://127.0.0.1:8150 (foreground)
+# make hub-test                                  the browser tests: tests/test_hub_e2e.py, tests/test_local_lab.py
+HUB_PREFIX ?= /opt/cnn1d-hub
+HUB_VENV   ?= $(HUB_PREFIX)/venv
+HUB_PYTHON ?= /usr/bin/python3
+HUB_CHP    := $(HUB_VENV)/chp/node_modules/.bin/configurable-http-proxy
+.PHONY: hub-install hub-users hub hub-test autograde-student
+
+hub-install: $(HUB_VENV)/.installed $(HUB_CHP)
+	install -d -m 0755 $(HUB_PREFIX)
+	rm -rf $(HUB_PREFIX)/deploy $(HUB_PREFIX)/data
+	cp -r deploy/jupyterhub $(HUB_PREFIX)/deploy
+	cp -r data $(HUB_PREFIX)/data
+	chmod -R u=rwX,go=rX $(HUB_PREFIX)/deploy $(HUB_PREFIX)/data
+	@echo "hub installed in $(HUB_PREFIX) (venv $(HUB_VENV)); next: make hub-users, make hub"
+
+$(HUB_VENV)/.installed: pyproject.toml
+	$(HUB_PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["dependencies"] + p["optional-dependencies"]["hub"]))' > $(HUB_VENV)/requirements.txt
+	$(HUB_VENV)/bin/python -m pip install --quiet -r $(HUB_VENV)/requirements.txt
+	chmod -R go+rX $(HUB_VENV)
+	touch $@
+
+$(HUB_CHP): deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq npm; else echo "the hub needs node and npm" >&2; exit 1; fi; }
+	install -d $(HUB_VENV)/chp
+	cp deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json $(HUB_VENV)/chp/
+	cd $(HUB_VENV)/chp && npm ci --no-fund --no-audit --omit=dev --loglevel=error
+	chmod -R go+rX $(HUB_VENV)/chp
+	touch $@
+
+hub-users:
+	CNN1D_INSTRUCTORS="$(HUB_INSTRUCTORS)" CNN1D_STUDENTS="$(HUB_STUDENTS)" CNN1D_DATA_DIR=$(HUB_PREFIX)/data \
+		deploy/jupyterhub/provision.sh </dev/null
+
+hub: hub-install
+	cd $${CNN1D_HUB_STATE:-/srv/jupyterhub} && $(HUB_VENV)/bin/jupyterhub -f $(HUB_PREFIX)/deploy/jupyterhub_config.py
+
+hub-test: $(STAMP)
+	$(PY) -m pytest -q -m hub tests/test_hub_e2e.py tests/test_local_lab.py
+
+# the formgrader's per-student Autograde button (deploy/jupyterhub/extensions/): regrade one student
+autograde-student: $(STAMP) bwrap
+	@test -n "$(STUDENT)" || { echo "usage: make autograde-student STUDENT=<id>" >&2; exit 2; }
+	$(PY) -m autograde.grade --force $(STUDENT)
+	$(PY) -m autograde.report.grades

@@ -79,6 +79,30 @@ class Course:
     def lock(self) -> Path:
         return self.root / ".autograde.lock"
 
+    @property
+    def intake_dir(self) -> Path:
+        """make collect / collect-exchange reports: <zip or exchange>-<time>.txt/.json/.csv"""
+        return self.root / "intake"
+
+    @property
+    def roster_csv(self) -> Path:
+        """the class roster (lms_id, student_id, names, email), kept by make collect ROSTER=..."""
+        return self.root / "roster.csv"
+
+    @property
+    def lms_export_dir(self) -> Path:
+        return self.root / "lms-export"
+
+    @property
+    def local_exchange(self) -> Path:
+        """nbgrader's exchange when no hub names one ($CNN1D_EXCHANGE_ROOT)"""
+        return self.root / "exchange"
+
+    @property
+    def fetched_dir(self) -> Path:
+        """where a local JupyterLab's Assignment List fetches to (a hub's students fetch into their home)"""
+        return self.root / "fetched"
+
     def submission_dir(self, student: str) -> Path:
         return self.submitted_dir / student / ASSIGNMENT
 

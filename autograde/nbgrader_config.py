@@ -12,8 +12,8 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # so nbgrader can import the autograde package (preprocessors below)
 
-from autograde.course import COURSE_STATE_DIR  # noqa: E402
-from autograde.settings import COURSE_ID, COURSE_ROOT_ENV, GRADEBOOK_ENV  # noqa: E402
+from autograde.course import COURSE_STATE_DIR, Course  # noqa: E402
+from autograde.settings import COURSE_ID, COURSE_ROOT_ENV, EXCHANGE_ROOT_ENV, GRADEBOOK_ENV  # noqa: E402
 
 ROOT = Path(os.environ.get(COURSE_ROOT_ENV, COURSE_STATE_DIR)).resolve()
 c.CourseDirectory.course_id = COURSE_ID
@@ -23,6 +23,20 @@ c.CourseDirectory.db_url = f"sqlite:///{Path(os.environ.get(GRADEBOOK_ENV, ROOT 
 # One assignment, one notebook per problem (source/cnn1d/NN_slug.ipynb), each graded on its own. Nothing but the
 # notebooks goes into source/cnn1d, so nothing else is released or copied at autograde.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# nbgrader's exchange (Assignment List; make release-exchange / collect-exchange / return-feedback,
+# autograde/intake/exchange.py): a hub names its own for every account ($CNN1D_EXCHANGE_ROOT, deploy/jupyterhub/);
+# without one, the course's own course/exchange, where a local Assignment List fetches into course/fetched
+# (nbgrader's default, the server's working directory, would put student copies among the repository's tracked
+# files). Both exist before the first release, so the Assignment List does not start with "Error fetching courses!".
+c.Exchange.root = os.environ.get(EXCHANGE_ROOT_ENV) or str(Course(ROOT).local_exchange)
+if Path(c.Exchange.root).resolve() == Course(ROOT).local_exchange:
+    c.Exchange.assignment_dir = str(Course(ROOT).fetched_dir)
+    for folder in (Course(ROOT).local_exchange, Course(ROOT).fetched_dir):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only course: nbgrader names the folder if a command needs it
+            pass
 
 # The stub students see; autograde/build/stubs.py fills exactly this, so the release equals notebooks/.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -19,6 +19,8 @@ GRADEBOOK_ENV = "CNN1D_GRADEBOOK"  # a worker's own copy of the gradebook during
 NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"  # "1": grade without bubblewrap (grade --no-sandbox)
 SANDBOX_LIMITS_ENV = "CNN1D_SANDBOX_LIMITS"  # JSON overriding SandboxLimits fields for one run
 SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"  # "0" runs the cells after the last grade cell too
+EXCHANGE_ROOT_ENV = "CNN1D_EXCHANGE_ROOT"  # nbgrader's exchange (default: course/exchange; a hub sets its own)
+HUB_EXCHANGE_ROOT = "/srv/nbgrader/exchange"  # the hub recipe's exchange (deploy/jupyterhub/)
 
 KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
 MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
@@ -68,3 +70,15 @@ def sandbox_limits(environ=os.environ) -> SandboxLimits:
     if environ.get(SKIP_AFTER_LAST_GRADE_ENV) in ("0", "1"):
         limits = replace(limits, skip_after_last_grade=environ[SKIP_AFTER_LAST_GRADE_ENV] == "1")
     return limits
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """What a submissions zip (make collect) or an exchange submission may hold before it, or one of its files, is
+    refused. Sizes are uncompressed bytes."""
+
+    max_entries: int = 5000  # more entries than this: the zip is refused whole (600 students x 8 notebooks fit)
+    max_total_bytes: int = 2 << 30  # the sum of the sizes the zip declares
+    max_file_bytes: int = MAX_NOTEBOOK_BYTES  # one file; the submission check refuses larger notebooks anyway
+    max_ratio: float = 200.0  # uncompressed / compressed, judged on entries larger than ratio_floor_bytes
+    ratio_floor_bytes: int = MIB
