@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograde.build.given_cells import GivenCellError, is_given_cell, render_given
+from autograde.build.given_cells import GivenCellError, collapse, is_collapsed, is_given_cell, render_given
 from autograde.build.hidden_sections import (
     HiddenTests,
     HiddenTestsError,
@@ -66,6 +66,8 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
                 if render_given(cell.source, repo) != cell.source:
                     report.given_drift.append(index)
                     report.errors.append(f"{here}: given cell differs from solutions/ (run `make sync-given`)")
+                elif not is_collapsed(cell):
+                    report.errors.append(f"{here}: given cell is not collapsed (run `make sync-given`)")
             except GivenCellError as error:
                 report.errors.append(f"{here}: {error}")
         try:
@@ -195,13 +197,13 @@ def build_one(item: CourseNotebook):
 
 
 def sync_given(item: CourseNotebook) -> list[str]:
-    """Rewrite the notebook's given cells from solutions/; the names of the cells changed."""
+    """Rewrite the notebook's given cells from solutions/ (and collapse them); the names of the cells changed."""
     notebook = nbformat.read(item.student_path, as_version=4)
     changed = []
     for index, cell in enumerate(notebook.cells):
         if is_given_cell(cell):
             text = render_given(cell.source, REPO)
-            if text != cell.source:
+            if collapse(cell) or text != cell.source:
                 cell.source = text
                 changed.append(cell_label(index, cell))
     if changed:
