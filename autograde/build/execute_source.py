@@ -30,7 +30,8 @@ def execute(path: Path) -> float:
     # no timing metadata or widget state: the source must stay the notebook plus outputs, since the release is
     # generated from it and must equal notebooks/
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
-                            store_widget_state=False, coalesce_streams=True, resources={"metadata": {"path": str(path.parent)}})
+                            store_widget_state=False, coalesce_streams=True,
+                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     try:
         client.execute()

@@ -25,7 +25,16 @@ from autograde.build.hidden_sections import (
     hidden_tests_of,
     with_hidden_section,
 )
-from autograde.build.stubs import StubError, fill_stubs, find_stubs, function_source, reference_function
+from autograde.build.preflight import ran_in_place, release_mismatches, solved_functions
+from autograde.build.stubs import (
+    STUB_FIRST,
+    STUB_SECOND,
+    StubError,
+    fill_stubs,
+    find_stubs,
+    function_source,
+    reference_function,
+)
 from autograde.course import REPO, Course, CourseNotebook, course_notebooks
 from autograde.grade.probe import KERNEL_HELPER
 
@@ -61,6 +70,14 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
     for index, cell in enumerate(source.cells):
         meta = nbgrader_meta(cell)
         here = f"{where}, {cell_label(index, cell)}"
+        run = ran_in_place(cell)
+        if run:
+            report.errors.append(f"{here}: {run}: notebooks/ must be the blank student version (was it run in place? "
+                                 "work in `make lab`'s copy; clear the outputs here)")
+        if meta.get("solution"):
+            for name in solved_functions(cell.source, module_name):
+                report.errors.append(f"{here}: {name} holds code instead of the stub `{STUB_FIRST}` / "
+                                     f"`{STUB_SECOND}`: notebooks/ must be the blank student version")
         if is_given_cell(cell):
             try:
                 if render_given(cell.source, repo) != cell.source:
@@ -106,6 +123,10 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
     for index, cell in enumerate(source.cells):
         if cell.cell_type == "code" and find_stubs_safely(cell.source):
             report.errors.append(f"{where}, {cell_label(index, cell)}: stub left unfilled in the source")
+    if not report.errors:
+        for index in release_mismatches(notebook, source):
+            report.errors.append(f"{where}, {cell_label(index, notebook.cells[index])}: the release would differ "
+                                 "from notebooks/ (a solution or hidden-test marker in the student notebook?)")
     return source, report
 
 
