@@ -5,7 +5,6 @@ Network: [Conv1d -> ReLU -> MaxPool1d] per entry of conv_channels -> Flatten -> 
 """
 
 import copy
-import sys
 
 import numpy as np
 from tqdm import tqdm
@@ -123,6 +122,8 @@ class Scratch1dCNNClassifier:
     # ---- API -----------------------------------------------------------------------------------
     def fit(self, X, y, X_val=None, y_val=None):
         """Train for self.epochs epochs. X (n, C, L) or (n, L), y (n,) ints in 0..n_classes-1. Returns self."""
+        import sys  # the progress bar writes to stdout
+
         self.layers = None
         X = self._prepare_X(X)
         y = self._prepare_y(y, len(X))

@@ -60,8 +60,28 @@ def _probe(grade_id, cases, run):
                 message = str(error)[:2000]
             except BaseException:  # noqa: BLE001
                 message = "(str() of the exception failed)"
-            results[str(key)] = {{"raised": [c.__name__ for c in type(error).__mro__], "message": message}}
-    display({{"{PROBE_MIME}": {{"grade_id": grade_id, "results": results}}}}, raw=True)'''
+            results[str(key)] = {{"raised": [c.__name__ for c in type(error).__mro__], "message": message,
+                                 "where": _where(error)}}
+    display({{"{PROBE_MIME}": {{"grade_id": grade_id, "results": results}}}}, raw=True)
+
+
+def _where(error):
+    """The innermost line of the student's own cells the exception passed: 'In [7], line 12: `text`' (never a line
+    of this cell, the hidden test, nor of a given cell), for the feedback."""
+    try:
+        import linecache
+        cells = get_ipython().compile._filename_map  # noqa: F821 - the kernel's cell files -> execution counts
+        found, frame = "", error.__traceback__
+        while frame is not None:
+            name = frame.tb_frame.f_code.co_filename
+            if name != _where.__code__.co_filename and name in cells \
+                    and not linecache.getline(name, 1).startswith("# GIVEN"):
+                text = linecache.getline(name, frame.tb_lineno).strip()[:160]
+                found = f"In [{{cells[name]}}], line {{frame.tb_lineno}}: `{{text}}`"
+            frame = frame.tb_next
+        return found[:300]
+    except Exception:  # noqa: BLE001 - a location is a courtesy: never a reason to fail
+        return ""'''
 
 
 class MalformedResult(ValueError):
@@ -70,10 +90,12 @@ class MalformedResult(ValueError):
 
 @dataclass(frozen=True)
 class Raised:
-    """The student's code raised instead of returning: `names` is the exception's class and its bases."""
+    """The student's code raised instead of returning: `names` is the exception's class and its bases, `where` the
+    line of the student's own cells it came from ("In [7], line 12: `...`", or "")."""
 
     names: tuple[str, ...]
     message: str
+    where: str = ""
 
     @property
     def name(self) -> str:
@@ -103,10 +125,10 @@ def decode_outcome(entry: object) -> "np.ndarray | dict[str, np.ndarray] | Raise
     if not isinstance(entry, dict):
         raise MalformedResult("a case's result must be an object")
     if "raised" in entry:
-        names, message = entry.get("raised"), entry.get("message", "")
+        names, message, where = entry.get("raised"), entry.get("message", ""), entry.get("where", "")
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not isinstance(message, str):
             raise MalformedResult("a raised result needs a list of class names and a message")
-        return Raised(tuple(names[:50]), message[:2000])
+        return Raised(tuple(names[:50]), message[:2000], where[:300] if isinstance(where, str) else "")
     packed = entry.get("value")
     if not isinstance(packed, dict) or not packed:
         raise MalformedResult("a case's result needs 'value' or 'raised'")
