@@ -99,11 +99,14 @@ def check_all():
         earned += points if error is None else 0
         total += points
         rows.append((name, points, outcome))
+    import textwrap
+
     width = max(len(name) for name, _, _ in rows) + 2
     print(f"{'check'.ljust(width)}points  result")
     for name, points, outcome in rows:
-        print(f"{name.ljust(width)}{points:>6}  {outcome[0]}")
-        for line in outcome[1:]:
+        lines = [part for line in outcome for part in textwrap.wrap(line, 90) or [""]]
+        print(f"{name.ljust(width)}{points:>6}  {lines[0]}")
+        for line in lines[1:]:
             print(" " * (width + 8) + line)
     failed = sum(outcome != ["ok"] for _, _, outcome in rows)
     print(f"\n{len(rows) - failed} of {len(rows)} checks ok: {earned} of {total} points, if the hidden tests added "
