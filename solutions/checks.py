@@ -24,9 +24,10 @@ def _passed(text):
 
 
 def _fail(english, japanese, hint=("", ""), details=""):
+    """Stop the check: what differed (English, then Japanese), each with its hint on the next line."""
     hint_en, hint_ja = hint
-    message = f"{english} {hint_en}".rstrip() + "\n" + f"{japanese}{hint_ja}"
-    raise CheckFailed(message + (f"\n{details}" if details else ""))
+    lines = [english, f"  {hint_en}" if hint_en else "", japanese, f"  {hint_ja}" if hint_ja else "", details]
+    raise CheckFailed("\n".join(line for line in lines if line))
 
 
 def _shown(value):

@@ -89,6 +89,6 @@ def error_location(error):
 def describe_error(error):
     """One line for an exception: its class, its message's first line and where in your code it happened."""
     lines = str(error).strip().split("\n")
-    text = f"{type(error).__name__}: {lines[0][:200]}" + (" ..." if len(lines) > 1 else "")
+    text = type(error).__name__ + (f": {lines[0][:200]}" if lines[0] else "") + (" ..." if len(lines) > 1 else "")
     location = error_location(error)
     return text + (f" ({location})" if location else "")

@@ -6,7 +6,7 @@ import tomllib
 
 from autograde.build.student_bundle import HIDDEN_LAB_PLUGINS, KIT, lab_config
 from autograde.course import REPO, course_notebooks
-from autograde.settings import SandboxLimits
+from autograde.settings import VALIDATE_WIDTH, SandboxLimits
 
 LIMIT = SandboxLimits().cell_timeout
 
@@ -34,7 +34,7 @@ def test_validate_gets_the_cell_limit_of_autograde():
     assert f"c.Execute.timeout = {LIMIT}\n" in config
     namespace = {"get_config": lambda: _Config()}
     exec(config, namespace)  # noqa: S102 - our own generated config
-    assert namespace["c"].values == {"Execute.timeout": LIMIT, "Validator.width": 1000}
+    assert namespace["c"].values == {"Execute.timeout": LIMIT, "Validator.width": VALIDATE_WIDTH}
 
 
 class _Config:
