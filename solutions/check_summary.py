@@ -41,11 +41,14 @@ def _outcome(error):
 
 def _remember(result):
     """After every cell: a check cell's code and outcome are kept for check_all()."""
-    found = _parse_check_cell(result.info.raw_cell or "")
-    if found is not None:
-        name, points, code = found
-        error = result.error_in_exec or result.error_before_exec
-        _shell()._cnn1d_checks[name] = (points, code, _outcome(error))
+    try:
+        found = _parse_check_cell(result.info.raw_cell or "")
+        if found is not None:
+            name, points, code = found
+            error = result.error_in_exec or result.error_before_exec
+            _shell()._cnn1d_checks[name] = (points, code, _outcome(error))
+    except Exception:  # the summary is a help: it must never add an error to the cell that just ran
+        pass
 
 
 def _show_with_hint(shell, kind, error, traceback, tb_offset=None):
