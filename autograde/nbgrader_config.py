@@ -1,5 +1,5 @@
 # The course's one nbgrader configuration. nbgrader reads it from the current folder, so every pipeline command
-# runs nbgrader with cwd=autograde/ (see autograde/nbgrader_run.py); `make lab` points Jupyter at this folder.
+# runs nbgrader with cwd=autograde/ (see autograde/nbgrader_run.py); `make lab-instructor` points Jupyter here.
 # The course directory (generated state: source, release, submitted, autograded, feedback, gradebook) is course/ in
 # the repository unless $CNN1D_COURSE_ROOT names another (the tests grade in a temp folder). Every other setting
 # (names, limits, environment variables) is in autograde/settings.py.
