@@ -66,18 +66,19 @@ def _probe(grade_id, cases, run):
 
 
 def _where(error):
-    """The innermost line of the student's own cells the exception passed: 'In [7], line 12: `text`' (never a line
-    of this cell, the hidden test, nor of a given cell), for the feedback."""
+    """The innermost line of the student's own cells the exception passed, 'in Conv1d.backward, line 12 of its cell:
+    `text`' (never a line of this cell, the hidden test, nor of a given cell), for the feedback. No execution count:
+    the result must be the same however the notebook was run."""
     try:
         import linecache
-        cells = get_ipython().compile._filename_map  # noqa: F821 - the kernel's cell files -> execution counts
+        cells = get_ipython().compile._filename_map  # noqa: F821 - the kernel's cell files
         found, frame = "", error.__traceback__
         while frame is not None:
-            name = frame.tb_frame.f_code.co_filename
-            if name != _where.__code__.co_filename and name in cells \
-                    and not linecache.getline(name, 1).startswith("# GIVEN"):
-                text = linecache.getline(name, frame.tb_lineno).strip()[:160]
-                found = f"In [{{cells[name]}}], line {{frame.tb_lineno}}: `{{text}}`"
+            code = frame.tb_frame.f_code
+            own = code.co_filename != _where.__code__.co_filename and code.co_filename in cells
+            if own and not linecache.getline(code.co_filename, 1).startswith("# GIVEN"):
+                text = linecache.getline(code.co_filename, frame.tb_lineno).strip()[:160]
+                found = f"in {{code.co_qualname}}, line {{frame.tb_lineno}} of its cell: `{{text}}`"
             frame = frame.tb_next
         return found[:300]
     except Exception:  # noqa: BLE001 - a location is a courtesy: never a reason to fail
@@ -91,7 +92,7 @@ class MalformedResult(ValueError):
 @dataclass(frozen=True)
 class Raised:
     """The student's code raised instead of returning: `names` is the exception's class and its bases, `where` the
-    line of the student's own cells it came from ("In [7], line 12: `...`", or "")."""
+    line of the student's own cells it came from ("in Conv1d.backward, line 12 of its cell: `...`", or "")."""
 
     names: tuple[str, ...]
     message: str
