@@ -26,6 +26,7 @@ KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
 MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
 
 MIB = 1 << 20
+VALIDATE_WIDTH = 160  # characters per line of Validate's report (nbgrader's default 90 cut got/expected off)
 
 
 @dataclass(frozen=True)
