@@ -19,11 +19,18 @@ GRADEBOOK_ENV = "CNN1D_GRADEBOOK"  # a worker's own copy of the gradebook during
 NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"  # "1": grade without bubblewrap (grade --no-sandbox)
 SANDBOX_LIMITS_ENV = "CNN1D_SANDBOX_LIMITS"  # JSON overriding SandboxLimits fields for one run
 SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"  # "0" runs the cells after the last grade cell too
+SANDBOX_CPUS_ENV = "CNN1D_SANDBOX_CPUS"  # cores each sandbox may use: set by a grading run to cores / workers
+REQUIRE_CGROUP_ENV = "CNN1D_REQUIRE_CGROUP"  # "1": refuse to grade without a cgroup per sandbox (instead of warning)
 
 KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
 MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
 
 MIB = 1 << 20
+
+# the static scan (autograde/scan/child.py) runs in a child process with these limits per notebook; a notebook it
+# cannot scan within them is flagged scan-budget and graded as usual
+SCAN_SECONDS = 20
+SCAN_MEMORY_BYTES = 1024 * MIB
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,15 @@ class SandboxLimits:
 
     cell_timeout: int = 300  # a cell running longer is interrupted; grading goes on with the next cell
     notebook_timeout: int = 1200  # the whole notebook; later cells are not run
-    memory_bytes: int = 4096 * MIB  # address space of each process in the sandbox (RLIMIT_AS)
-    max_processes: int = 256  # processes and threads (RLIMIT_NPROC, under a uid of the sandbox's own)
-    max_output_bytes: int = 10 * MIB  # output kept per notebook; later output is dropped after one note
+    # all the sandbox's memory (its cgroup: processes, files in /tmp and HOME, memfd, shared memory) and the address
+    # space of each of its processes (RLIMIT_AS)
+    memory_bytes: int = 4096 * MIB
+    max_processes: int = 256  # processes and threads (RLIMIT_NPROC under a uid of the sandbox's own; cgroup pids)
+    max_open_files: int = 256  # open files per process (RLIMIT_NOFILE); a kernel holds about 70
+    max_output_bytes: int = 4 * MIB  # output kept per notebook; later output is dropped after one note
+    max_cell_output_bytes: int = 1 * MIB  # output kept per cell; later output of the cell is dropped after one note
+    max_probe_bytes: int = 8 * MIB  # hidden-test results (PROBE_MIME outputs of grade cells) kept per notebook
+    max_graded_bytes: int = 10 * MIB  # an autograded notebook and its feedback page stay under this size
     max_file_bytes: int = 256 * MIB  # the largest file the notebook may write (RLIMIT_FSIZE)
     cpu_seconds: int = 2400  # CPU time of the kernel (RLIMIT_CPU)
     skip_after_last_grade: bool = True  # cells after the last grade cell change no score: not run
@@ -68,3 +81,21 @@ def sandbox_limits(environ=os.environ) -> SandboxLimits:
     if environ.get(SKIP_AFTER_LAST_GRADE_ENV) in ("0", "1"):
         limits = replace(limits, skip_after_last_grade=environ[SKIP_AFTER_LAST_GRADE_ENV] == "1")
     return limits
+
+
+def sandbox_cpus(environ=os.environ) -> float:
+    """Cores one sandbox may use (its cgroup's CPU quota): the grading run's share of the machine, cores / workers
+    ($CNN1D_SANDBOX_CPUS, set by autograde/grade/cli.py); one core when no grading run set it."""
+    text = environ.get(SANDBOX_CPUS_ENV) or "1"
+    try:
+        cpus = float(text)
+    except ValueError:
+        cpus = 0.0
+    if not 0.01 <= cpus <= 4096:
+        raise ValueError(f"${SANDBOX_CPUS_ENV} must be a number of cores between 0.01 and 4096, got {text!r}")
+    return cpus
+
+
+def cpu_share(workers: int, cores: int | None = None) -> float:
+    """Each of `workers` parallel sandboxes gets an equal share of the machine's cores."""
+    return round((cores or os.cpu_count() or 1) / max(workers, 1), 3)
