@@ -20,6 +20,7 @@ NO_SANDBOX_ENV = "CNN1D_NO_SANDBOX"  # "1": grade without bubblewrap (grade --no
 SANDBOX_LIMITS_ENV = "CNN1D_SANDBOX_LIMITS"  # JSON overriding SandboxLimits fields for one run
 SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"  # "0" runs the cells after the last grade cell too
 SANDBOX_CPUS_ENV = "CNN1D_SANDBOX_CPUS"  # cores each sandbox may use: set by a grading run to cores / workers
+SCAN_LIMITS_ENV = "CNN1D_SCAN_LIMITS"  # JSON overriding ScanLimits fields for one run
 REQUIRE_CGROUP_ENV = "CNN1D_REQUIRE_CGROUP"  # "1": refuse to grade without a cgroup per sandbox (instead of warning)
 
 KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
@@ -27,10 +28,6 @@ MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped d
 
 MIB = 1 << 20
 
-# the static scan (autograde/scan/child.py) runs in a child process with these limits per notebook; a notebook it
-# cannot scan within them is flagged scan-budget and graded as usual
-SCAN_SECONDS = 20
-SCAN_MEMORY_BYTES = 1024 * MIB
 
 
 @dataclass(frozen=True)
@@ -65,22 +62,45 @@ class SandboxLimits:
         return asdict(self)
 
 
-def sandbox_limits(environ=os.environ) -> SandboxLimits:
-    """The limits of this run: the defaults above, then $CNN1D_SANDBOX_LIMITS, then $AUTOGRADE_SKIP_AFTER_LAST_GRADE."""
-    limits = SandboxLimits()
-    overrides = environ.get(SANDBOX_LIMITS_ENV) or "{}"
+@dataclass(frozen=True)
+class ScanLimits:
+    """What the static scan (autograde/scan/child.py, a child process) may spend on one notebook; a notebook it
+    cannot scan within them is flagged scan-budget and graded as usual."""
+
+    seconds: int = 20
+    memory_bytes: int = 1024 * MIB  # address space of the scanning process (RLIMIT_AS)
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"scan limit {field.name} must be a positive integer, got {value!r}")
+
+
+def limits_from_environment(kind, name: str, environ):
+    """kind's defaults with the JSON object in $name applied (unknown keys and bad values refused, with the reason)."""
+    overrides = environ.get(name) or "{}"
     try:
         changes = json.loads(overrides)
     except json.JSONDecodeError as error:
-        raise ValueError(f"${SANDBOX_LIMITS_ENV} is not JSON ({error}): {overrides!r}") from None
-    known = {field.name for field in fields(SandboxLimits)}
+        raise ValueError(f"${name} is not JSON ({error}): {overrides!r}") from None
+    known = {field.name for field in fields(kind)}
     if not isinstance(changes, dict) or set(changes) - known:
-        raise ValueError(f"${SANDBOX_LIMITS_ENV} must be a JSON object with keys among {sorted(known)}, "
-                         f"got {overrides!r}")
-    limits = replace(limits, **changes)
+        raise ValueError(f"${name} must be a JSON object with keys among {sorted(known)}, got {overrides!r}")
+    return kind(**changes)
+
+
+def sandbox_limits(environ=os.environ) -> SandboxLimits:
+    """The limits of this run: the defaults above, then $CNN1D_SANDBOX_LIMITS, then $AUTOGRADE_SKIP_AFTER_LAST_GRADE."""
+    limits = limits_from_environment(SandboxLimits, SANDBOX_LIMITS_ENV, environ)
     if environ.get(SKIP_AFTER_LAST_GRADE_ENV) in ("0", "1"):
         limits = replace(limits, skip_after_last_grade=environ[SKIP_AFTER_LAST_GRADE_ENV] == "1")
     return limits
+
+
+def scan_limits(environ=os.environ) -> ScanLimits:
+    """The static scan's limits: the defaults of ScanLimits, then $CNN1D_SCAN_LIMITS."""
+    return limits_from_environment(ScanLimits, SCAN_LIMITS_ENV, environ)
 
 
 def sandbox_cpus(environ=os.environ) -> float:
