@@ -55,9 +55,11 @@ c.Autograde.create_student = True
 # A student deleting a grade cell must not lose its points silently: nbgrader puts it back and runs it.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback HTML: nbgrader shows hidden tests by design; this preprocessor removes their code and tracebacks.
+# Feedback HTML: nbgrader shows hidden tests by design; HideHiddenTests removes their code and tracebacks;
+# CapFeedbackSize keeps the page under the size limit (autograde/report/page_size.py).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograde.report.hide_hidden_tests.HideHiddenTests",
+    "autograde.report.page_size.CapFeedbackSize",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
