@@ -43,7 +43,7 @@ class SandboxLimits:
     max_open_files: int = 256  # open files per process (RLIMIT_NOFILE); a kernel holds about 70
     max_output_bytes: int = 4 * MIB  # output kept per notebook; later output is dropped after one note
     max_cell_output_bytes: int = 1 * MIB  # output kept per cell; later output of the cell is dropped after one note
-    max_probe_bytes: int = 8 * MIB  # hidden-test results (PROBE_MIME outputs of grade cells) kept per notebook
+    max_probe_bytes: int = 4 * MIB  # hidden-test results (PROBE_MIME outputs of grade cells) kept per notebook
     max_graded_bytes: int = 10 * MIB  # an autograded notebook and its feedback page stay under this size
     max_file_bytes: int = 256 * MIB  # the largest file the notebook may write (RLIMIT_FSIZE)
     cpu_seconds: int = 2400  # CPU time of the kernel (RLIMIT_CPU)
@@ -68,7 +68,7 @@ class ScanLimits:
     cannot scan within them is flagged scan-budget and graded as usual."""
 
     seconds: int = 20
-    memory_bytes: int = 1024 * MIB  # address space of the scanning process (RLIMIT_AS)
+    memory_bytes: int = 512 * MIB  # address space of the scanning process (RLIMIT_AS)
 
     def __post_init__(self):
         for field in fields(self):

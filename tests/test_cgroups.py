@@ -365,7 +365,8 @@ BWRAP = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--
          "--unshare-net", "--die-with-parent", "--new-session"]
 
 
-def descendants(root: int) -> set[int]:
+def process_children() -> dict[int, list[int]]:
+    """pid -> its children's pids, for every process on the machine (from /proc/<pid>/stat)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -374,6 +375,11 @@ def descendants(root: int) -> set[int]:
             except OSError:
                 continue
             children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
+    return children
+
+
+def descendants(root: int) -> set[int]:
+    children = process_children()
     found, todo = set(), [root]
     while todo:
         pid = todo.pop()

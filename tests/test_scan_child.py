@@ -15,7 +15,7 @@ from autograde.scan.child import BackgroundScans, scan_notebooks
 from autograde.scan.notebooks import scan_notebook
 from autograde.settings import SCAN_LIMITS_ENV, ScanLimits, scan_limits
 
-LIMITS = ScanLimits(seconds=4, memory_bytes=1024 << 20)
+LIMITS = ScanLimits(seconds=4, memory_bytes=512 << 20)
 
 
 def write(path: Path, *sources: str) -> Path:
@@ -38,7 +38,7 @@ def test_a_scan_bomb_is_flagged_within_its_budget_and_the_grader_holds_none_of_i
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10) - before
     print(f"\n    6 MB scan bomb: flagged after {seconds:.1f} s; the grading process grew by {grown} MiB")
     assert [flag.rule for flag in results[bomb]] == ["scan-budget"]
-    assert "4 s and 1024 MiB" in results[bomb][0].text
+    assert "4 s and 512 MiB" in results[bomb][0].text
     assert results[honest] == scan_notebook(honest) and results[honest][0].rule == "process-control"
     assert seconds < LIMITS.seconds + 30
     assert grown < 100

@@ -210,6 +210,18 @@ class CappedClient(NotebookClient):
         return super()._update_display_id(display_id, msg)
 
 
+def chunks(fd: int, size: int = 1 << 16):
+    """What a file descriptor gives until EOF (or an error: the other end is gone)."""
+    while True:
+        try:
+            chunk = os.read(fd, size)
+        except OSError:
+            return
+        if not chunk:
+            return
+        yield chunk
+
+
 class StreamTail(threading.Thread):
     """Reads a file descriptor until EOF and keeps its first and last TAIL_BYTES: what a kernel writes to its own
     stdout/stderr (not IOPub) can be any size, and nobody downstream may hold more than this of it."""
@@ -223,13 +235,7 @@ class StreamTail(threading.Thread):
         self.lock = threading.Lock()
 
     def run(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.fd, 1 << 16)
-            except OSError:
-                return
-            if not chunk:
-                return
+        for chunk in chunks(self.fd):
             with self.lock:
                 self.total += len(chunk)
                 room = TAIL_BYTES - len(self.head)

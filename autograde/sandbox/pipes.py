@@ -6,13 +6,12 @@ stdin gets the notebook; stdout (the runner's result, written on a fd the kernel
 `stdout_limit` bytes, past which the sandbox is ended; stderr keeps its first and last few KiB (StreamTail).
 """
 
-import os
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 
-from autograde.sandbox.capped_output import StreamTail
+from autograde.sandbox.capped_output import StreamTail, chunks
 
 READER_GRACE = 10.0  # seconds the readers get to see EOF after the sandbox ended
 
@@ -39,13 +38,7 @@ class LimitedReader(threading.Thread):
         self.overflowed = False
 
     def run(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.fd, 1 << 20)
-            except OSError:
-                return
-            if not chunk:
-                return
+        for chunk in chunks(self.fd, 1 << 20):
             if self.overflowed:
                 continue
             if self.size + len(chunk) > self.limit:
