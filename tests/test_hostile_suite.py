@@ -8,7 +8,8 @@ grader's loopback; the feedback of a stopped notebook says why. Under the memory
 grading processes (this one, the fork server, nbgrader workers, the scan child: everything but the sandboxes, which
 their cgroups bound) stay under 1 GiB, measured from /proc while the class is graded, and no autograded notebook or
 feedback page is over the size limit. Needs bubblewrap (`make install` / .ci/run install it); without it the run
-refuses to grade and these tests fail.
+refuses to grade and these tests fail. Needs writable cgroups too (root, as in CI): without them the memory and
+CPU attacks are not contained, which test_sandboxes_have_cgroups says first.
 """
 
 import json
@@ -34,6 +35,7 @@ from autograde.grade.gradebook import integrity_problems
 from autograde.grade.submission_check import tree_digest
 from autograde.report.feedback import make_feedback, visible_text
 from autograde.report.grades import read_scores
+from autograde.sandbox.cgroups import SandboxCgroup
 from autograde.scan.flags import read_flags
 from autograde.settings import SandboxLimits, cpu_share
 
@@ -167,6 +169,12 @@ def hostile(tmp_path_factory):
 
 def points(scores, student, notebook):
     return {t.grade_id: (t.score, t.points) for t in scores.get(student, {}).get(notebook, [])}
+
+
+def test_sandboxes_have_cgroups():
+    group, reason = SandboxCgroup.try_create("probe", 64 << 20, 8, 1.0)
+    assert group is not None, f"no cgroup per sandbox here ({reason}): the memory and CPU attacks are not contained"
+    group.remove()
 
 
 def test_every_student_was_graded(hostile):
