@@ -417,9 +417,10 @@ def test_bwrap_sandbox_sysv_shm_and_tmpfs_are_bounded_and_freed(groups):
     result = run(group, SYSV_HOG.format(size=512 * MIB), prefix=[*BWRAP, "--"])
     assert_oom_killed(result, group)
     assert wait_for(lambda: group.memory_usage() < 16 * MIB), group.memory_usage()
-    result = run(group, "with open('/tmp/f', 'wb') as f:\n    for _ in range(512):\n"
+    # a tmpfs at /dev/shm, not /tmp: the venv running the test may live under /tmp (a checkout there)
+    result = run(group, "with open('/dev/shm/f', 'wb') as f:\n    for _ in range(512):\n"
                         "        f.write(b'x' * (1 << 20))\nprint('survived')",
-                 prefix=[*BWRAP, "--size", str(1 << 30), "--tmpfs", "/tmp", "--"])
+                 prefix=[*BWRAP, "--size", str(1 << 30), "--tmpfs", "/dev/shm", "--"])
     assert result.returncode == 128 + signal.SIGKILL and "survived" not in result.stdout, result
     assert group.oom_kills() == 2
     assert wait_for(lambda: group.memory_usage() < 16 * MIB), group.memory_usage()
