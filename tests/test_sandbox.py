@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -406,23 +407,48 @@ OUTPUT_LIMITS = SandboxLimits(cell_timeout=60, notebook_timeout=240, memory_byte
                               max_graded_bytes=3 << 20, cpu_seconds=200)
 
 
-def peak_rss_mib() -> float:
-    import resource
+class RssGrowth:
+    """How much this (the grader's) process's resident memory rose above where it started, at its highest,
+    sampled every 20 ms while the block runs (ru_maxrss would hide it behind an earlier test's peak)."""
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def __init__(self):
+        self.start = self.peak = self.rss()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    @staticmethod
+    def rss() -> int:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmRSS:")[1].split()[0]) << 10
+
+    def watch(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, self.rss())
+
+    @property
+    def mib(self) -> float:
+        return (self.peak - self.start) / (1 << 20)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
 
 
 @needs_bwrap
 def test_a_gib_written_to_the_kernels_original_stderr_never_reaches_the_graders_memory():
     """ipykernel keeps a copy of the original fd 2 (sys.stderr._original_stdstream_copy): 1 GiB written there, and
     what goes to fd 1 and 2 (ipykernel forwards it as output), reach the grader bounded (communicate() held it all)."""
-    before = peak_rss_mib()
-    executed, reasons = execute_in_sandbox(notebook(
-        "import os, sys\nchunk = b'e' * (1 << 20)\nfd = sys.stderr._original_stdstream_copy\n"
-        "for _ in range(1024):\n    os.write(fd, chunk)\nprint('wrote 1 GiB to fd', fd)",
-        "import os\nchunk = b'o' * (1 << 20)\nfor _ in range(20):\n    os.write(1, chunk)\n    os.write(2, chunk)",
-        "print('after')"), OUTPUT_LIMITS)
-    grown = peak_rss_mib() - before
+    with RssGrowth() as growth:
+        executed, reasons = execute_in_sandbox(notebook(
+            "import os, sys\nchunk = b'e' * (1 << 20)\nfd = sys.stderr._original_stdstream_copy\n"
+            "for _ in range(1024):\n    os.write(fd, chunk)\nprint('wrote 1 GiB to fd', fd)",
+            "import os\nchunk = b'o' * (1 << 20)\nfor _ in range(20):\n    os.write(1, chunk)\n    os.write(2, chunk)",
+            "print('after')"), OUTPUT_LIMITS)
+    grown = growth.mib
     print(f"\n    grader peak RSS grew by {grown:.0f} MiB")
     assert "wrote 1 GiB" in text(executed.cells[0]) and "output truncated" in text(executed.cells[1])
     assert executed.cells[2].execution_count and not errors(executed.cells[2])  # ran; its output is past the limit
@@ -455,9 +481,9 @@ def flood_notebook() -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def flooded():
-    before = peak_rss_mib()
-    executed, reasons = execute_in_sandbox(flood_notebook(), OUTPUT_LIMITS)
-    return executed, reasons, peak_rss_mib() - before
+    with RssGrowth() as growth:
+        executed, reasons = execute_in_sandbox(flood_notebook(), OUTPUT_LIMITS)
+    return executed, reasons, growth.mib
 
 
 @needs_bwrap
