@@ -1,10 +1,11 @@
 """Runs one student notebook inside the autograde sandbox (autograde/sandbox/execute.py starts it under bubblewrap).
 
-    python runner.py '<settings JSON>'  < notebook.json  > {"notebook": ..., "reasons": [...]}
+    python runner.py '<settings JSON>'  < notebook.json  > STARTED {"notebook": ..., "reasons": [...], ...}
 
-Standalone on purpose (stdlib + nbformat + nbclient + jupyter_client): the sandbox hides the repository, so this
-file must not import autograde/ or solutions/, and it has no defaults: every setting (SETTINGS below) comes from the
-grader (autograde/sandbox/execute.py: runner_settings), which takes them from autograde/settings.py. The notebook,
+Standalone on purpose (stdlib + nbformat + nbclient + jupyter_client, and capped_output.py bound beside it): the
+sandbox hides the repository, so this file must not import autograde/ or solutions/, and it has no defaults: every
+setting (SETTINGS below) comes from the grader (autograde/sandbox/execute.py: runner_settings), which takes them
+from autograde/settings.py. The notebook,
 hidden tests included, arrives on stdin and never exists as a file the student's code could open; the result goes
 out on a private copy of stdout that the kernel does not inherit, so student code cannot forge it. This process
 makes itself non-dumpable so the kernel (same uid) cannot read the notebook out of its memory through /proc.
