@@ -94,13 +94,15 @@ c.Autograde.sanitize_preprocessors = [
 ]
 
 # Feedback HTML: nbgrader shows hidden tests by design; HideHiddenTests removes their code and keeps the student's
-# own lines of each error; SanitizeStudentOutputs drops scripts and active HTML a submission's outputs may carry.
-# The exporter writes math as MathML (no MathJax, works offline) with the course's template (grade ids on top).
+# own lines of each error; SanitizeStudentOutputs drops scripts and active HTML a submission's outputs may carry;
+# CapFeedbackSize keeps the page under the size limit (autograde/report/page_size.py). The exporter writes math as
+# MathML (no MathJax, works offline) with the course's template (grade ids on top).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "autograde.report.sanitize.SanitizeStudentOutputs",
     "autograde.report.hide_hidden_tests.HideHiddenTests",
     "autograde.report.sanitize.CoalesceStreams",
+    "autograde.report.page_size.CapFeedbackSize",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.GenerateFeedback.exporter_class = "autograde.report.feedback_html.FeedbackExporter"

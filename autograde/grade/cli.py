@@ -26,10 +26,11 @@ from autograde.course import Course
 from autograde.grade.gradebook import backup_gradebook, single_run
 from autograde.grade.pool import grade_in_parallel, grade_serially
 from autograde.grade.submission_check import check_submission, tree_digest
-from autograde.sandbox.bwrap import bwrap_available
+from autograde.sandbox.bwrap import bwrap_available, runner_start_problem
+from autograde.sandbox.execute import SandboxUnavailable, check_cgroups
+from autograde.scan.child import BackgroundScans
 from autograde.scan.flags import write_flags
-from autograde.scan.notebooks import scan_submission
-from autograde.settings import ASSIGNMENT, NO_SANDBOX_ENV
+from autograde.settings import ASSIGNMENT, NO_SANDBOX_ENV, SANDBOX_CPUS_ENV, cpu_share
 
 
 def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
@@ -45,15 +46,33 @@ def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
               "(apt-get install bubblewrap) or pass --no-sandbox to grade without one. Nothing graded.",
               file=sys.stderr)
         return None
+    problem = runner_start_problem()
+    if problem:
+        print(f"autograde: the sandbox cannot start the notebooks' interpreter ({problem}); every notebook would fail. "
+              "Recreate the venv (`make install`) at a real path, not through a symlink. Nothing graded.",
+              file=sys.stderr)
+        return None
     return {}
 
 
-def static_scan(course: Course, student: str, folder: Path) -> None:
-    """Flag suspicious code before grading; the flags are for the instructor and change no score."""
-    flags = scan_submission(folder, course.release_dir)
-    write_flags(course, student, flags)
-    for flag in flags:
-        print(f"  {student}: static scan: {flag}")
+def sandbox_resources_env(env: dict[str, str], workers: int) -> dict[str, str] | None:
+    """env with each sandbox's CPU share (cores / workers), after saying whether sandboxes get a cgroup (a loud
+    warning if not); None if a cgroup is required ($CNN1D_REQUIRE_CGROUP=1) and there is none."""
+    cpus = cpu_share(workers)
+    try:
+        print(f"autograde: {check_cgroups(cpus)}", flush=True)
+    except SandboxUnavailable as error:
+        print(f"autograde: {error}. Nothing graded.", file=sys.stderr)
+        return None
+    return {**env, SANDBOX_CPUS_ENV: str(cpus)}
+
+
+def report_flags(course: Course, flags_by_student: dict) -> None:
+    """The static scan's flags are for the instructor and change no score."""
+    for student, flags in flags_by_student.items():
+        write_flags(course, student, flags)
+        for flag in flags:
+            print(f"  {student}: static scan: {flag}")
 
 
 def grade(course: Course, *, students: list[str] | None = None, force: bool = False, workers: int | None = None,
@@ -87,6 +106,7 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         logs = course.logs_dir
         logs.mkdir(exist_ok=True)
         gradable = []
+        scans = BackgroundScans(course.release_dir)  # in a child process, while the class is graded
         for folder in folders:
             student = folder.name
             check = check_submission(student, folder / ASSIGNMENT, released)
@@ -97,14 +117,19 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
                 for error in check.errors:
                     print(f"  {student}: SKIPPED, malformed submission: {error}", file=sys.stderr)
                 continue
-            static_scan(course, student, folder / ASSIGNMENT)
+            scans.add(student, folder / ASSIGNMENT)
             gradable.append(student)
         workers = min(workers, len(gradable)) or 1
+        env = sandbox_resources_env(env, workers)
+        if env is None:
+            return bad + len(gradable)
+        scans.start()
         print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}", flush=True)
         if workers == 1:
             bad += grade_serially(course, gradable, force, env, logs)
         else:
             bad += grade_in_parallel(course, gradable, force, env, logs, workers)
+        report_flags(course, scans.finish())
         if tree_digest(course.submitted_dir) != before:
             raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run; "
                              f"the gradebook before it is {backup}")

@@ -21,8 +21,9 @@ from autograde.build.release_checks import leaks, notebook_text
 from autograde.course import Course, course_notebooks
 from autograde.nbgrader_run import NbgraderError, run_nbgrader
 from autograde.report.grades import read_scores
+from autograde.report.page_size import oversized_pages
 from autograde.report.summary_page import PAGE, write_summary
-from autograde.settings import ASSIGNMENT
+from autograde.settings import ASSIGNMENT, sandbox_limits
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -52,6 +53,19 @@ def feedback_leaks(course: Course) -> list[str]:
     return found
 
 
+def replace_oversized_pages(course: Course) -> list[str]:
+    """A page over the size limit (CapFeedbackSize should leave none) is replaced by a short note."""
+    limit = sandbox_limits().max_graded_bytes
+    found = []
+    for page in oversized_pages(sorted(course.feedback_dir.glob(f"*/{ASSIGNMENT}/*.html")), limit):
+        size = page.stat().st_size
+        page.write_text("<!DOCTYPE html><html><body><p>This feedback page was too large to show; ask your instructor."
+                        "</p><p>このフィードバックページは大きすぎるため表示できません。担当教員に問い合わせてください。</p>"
+                        "</body></html>\n", encoding="utf-8")
+        found.append(f"{page.relative_to(course.root)}: {size} bytes, more than {limit}; replaced by a short note")
+    return found
+
+
 def make_feedback(course: Course) -> bool:
     try:
         run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
@@ -62,7 +76,7 @@ def make_feedback(course: Course) -> bool:
     scores = read_scores(course)
     for student in sorted(scores):
         write_summary(course, student, scores[student], items)
-    problems = feedback_leaks(course)
+    problems = feedback_leaks(course) + replace_oversized_pages(course)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     pages = sorted(course.feedback_dir.glob(f"*/{ASSIGNMENT}/*.html"))

@@ -38,6 +38,8 @@ RULES = {
     "edited-metadata": "changed a cell's nbgrader metadata (points, grade, locked ...); nbgrader uses the release's",
     "forged-probe-output": "the submitted notebook carries hidden-test probe outputs (forged results)",
     "scan-error": "the scanner could not analyse this cell or notebook (nested too deeply?): read it yourself",
+    "scan-budget": "the scan of this notebook ran out of its time or memory budget (megabytes of code?): read it "
+                   "yourself",
 }
 
 
