@@ -7,9 +7,10 @@ gradebook is intact; no submission changed; nothing was planted outside the sand
 grader's loopback; the feedback of a stopped notebook says why. Under the memory, output and scan attacks the
 grading processes (a fresh `autograde` process as an instructor starts it, its fork server, nbgrader workers, the scan
 child: everything but the sandboxes, which their cgroups bound) stay under 1 GiB, measured from /proc while the class
-is graded, and so does `make feedback`; no autograded notebook or feedback page is over the size limit. Needs bubblewrap (`make install` / .ci/run install it); without it the run
-refuses to grade and these tests fail. Needs writable cgroups too (root, as in CI): without them the memory and
-CPU attacks are not contained, which test_sandboxes_have_cgroups says first.
+is graded, and so does `make feedback`; no autograded notebook or feedback page is over the size limit. Needs
+bubblewrap (`make install` / .ci/run install it); without it the run refuses to grade and these tests fail. Needs
+writable cgroups too (root, as in CI): without them the memory and CPU attacks are not contained, which
+test_sandboxes_have_cgroups says first.
 """
 
 import json
@@ -140,8 +141,9 @@ class Accomplice:
 def run_in_child(call: str):
     """Run `call` (grade(...) or make_feedback(...)) in a fresh Python process, as `make autograde` would; its
     result, which must be JSON."""
-    code = ("import json\nfrom pathlib import Path\nfrom autograde.course import Course\nfrom autograde.grade.cli import grade\n"
-            f"from autograde.report.feedback import make_feedback\nprint('RESULT', json.dumps({call}))")
+    code = ("import json\nfrom pathlib import Path\nfrom autograde.course import Course\n"
+            "from autograde.grade.cli import grade\nfrom autograde.report.feedback import make_feedback\n"
+            f"print('RESULT', json.dumps({call}))")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=os.environ.copy(), capture_output=True,
                           text=True)
     results = [line[len("RESULT "):] for line in done.stdout.splitlines() if line.startswith("RESULT ")]
