@@ -37,8 +37,8 @@ def _cases():
 
 
 def _run(X, y, epochs):
-    clf = Scratch1dCNNClassifier(conv_channels=(3,), n_hidden=8, epochs=epochs, batch_size=40, seed=1, verbose=False,
-                                 lr_decay=1.0, shift=0)
+    clf = Scratch1dCNNClassifier(conv_channels=(3,), n_hidden=8, n_classes=10, epochs=epochs, batch_size=40, seed=1,
+                                 verbose=False, lr_decay=1.0, shift=0)
     results = {"fit_returns_self": float(clf.fit(X, y) is clf)}
     history = getattr(clf, "history", None)
     results["history_is_dict"] = float(isinstance(history, dict))
@@ -154,9 +154,10 @@ def _run(X_train, y_train, X_test):
     """The predicted labels, and the trained network (clf.layers) for the grader to recompute them."""
     import numpy
 
-    clf = Scratch1dCNNClassifier(conv_channels=(16,), filter_size=3, pool_size=2, n_hidden=64, epochs=3,
-                                 batch_size=50, optimizer="adam", lr=3e-3, initializer="he", seed=1, verbose=False,
-                                 lr_decay=1.0, shift=0)
+    # every setting of the skeleton's signature is given, so a student's own defaults do not matter
+    clf = Scratch1dCNNClassifier(conv_channels=(16,), filter_size=3, pool_size=2, n_hidden=64, n_classes=10,
+                                 epochs=3, batch_size=50, optimizer="adam", lr=3e-3, initializer="he", seed=1,
+                                 dtype=numpy.float32, verbose=False, lr_decay=1.0, shift=0)
     clf.fit(X_train.copy(), y_train.copy())
     results = {"labels": numpy.argmax(numpy.asarray(clf.predict_proba(X_test.copy()), dtype=numpy.float64), axis=1)}
     for number, layer in enumerate(list(getattr(clf, "layers", None) or [])[:50]):
