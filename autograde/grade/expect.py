@@ -37,6 +37,7 @@ def named(got, what: str, names) -> dict[str, np.ndarray]:
 
 
 MAX_SHOWN_DIFFERENCES = 3  # a message shows the first few differing values, never the whole expected array
+FLOAT32_RTOL = 1e-5  # ~80 float32 epsilons: float32 rounding passes, every mistake of the catalogue fails
 
 
 def first_differences(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) -> str:
@@ -47,10 +48,14 @@ def first_differences(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray) 
 
 
 def expect_close(what: str, got: np.ndarray, expected, hint: str = "", rtol: float = 1e-6, atol: float = 1e-9):
-    """got (float64, from the kernel) equals expected in shape and to rtol/atol. The message gives the shapes and the
-    first differing values only: the cases of a run are drawn for it alone, and a whole expected array in feedback
-    would be an answer key to copy."""
+    """got (float64, from the kernel) equals expected in shape and to rtol/atol, never tighter than float32 precision
+    (rtol FLOAT32_RTOL, atol FLOAT32_RTOL times the root mean square of expected: a sum that cancels to near zero
+    keeps the rounding of its terms). The message gives the shapes and the first differing values only: the cases of
+    a run are drawn for it alone, and a whole expected array in feedback would be an answer key to copy."""
     expected = np.asarray(expected, dtype=np.float64)
+    # float32 arithmetic is correct work (the visible checks accept it too): its rounding is never a mistake
+    scale = float(np.sqrt(np.mean(np.square(expected)))) if expected.size and np.isfinite(expected).all() else 1.0
+    rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_RTOL * max(1.0, scale))
     if got.shape != expected.shape:
         raise AssertionError(f"{what}: shape {got.shape}, expected {expected.shape} / 形状が {got.shape} です"
                              f"（正しくは {expected.shape}）" + (f"\n{hint}" if hint else ""))

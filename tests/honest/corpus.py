@@ -302,6 +302,14 @@ class Conv1d:
         return dX[0] if self.single else dX
 '''
 
+# the same layer computed in float32 throughout (as a student might, for speed): correct to float32 precision
+CONV_FLOAT32 = (CONV_IM2COL
+                .replace('X = as_float_array("X", X)', 'X = as_float_array("X", X).astype(np.float32)  # for speed')
+                .replace('dA = as_float_array("dA", dA)', 'dA = as_float_array("dA", dA).astype(np.float32)')
+                .replace("self.W.reshape(C_out, -1)", "self.W.astype(np.float32).reshape(C_out, -1)")
+                .replace("np.zeros((batch, C_in, self.N + 2 * P))",
+                         "np.zeros((batch, C_in, self.N + 2 * P), np.float32)"))
+
 GRADIENT_CHECK_FROM_OUTSIDE = '''
 rng = np.random.default_rng(0)
 layer = Conv1d(rng.standard_normal((2, 3, 3)), rng.standard_normal(2), stride=2, padding=1)
@@ -333,6 +341,7 @@ STYLES = (
           (GRADIENT_CHECK_FROM_OUTSIDE,)),
     Style("a loop over the taps with tensordot and my own small class", "07_stride",
           {"solution_output_size": OUTPUT_SIZE, "solution_conv1d": CONV_TAPS}, (GRADIENT_CHECK_FROM_OUTSIDE,)),
+    Style("im2col in float32", "07_stride", {"solution_output_size": OUTPUT_SIZE, "solution_conv1d": CONV_FLOAT32}),
     Style("im2col with channels", "04_conv1d_channels",
           {"solution_output_size": OUTPUT_SIZE, "solution_conv1d": CONV_IM2COL}),
     Style("the classifier with sklearn.metrics and my experiments", "08_mnist_classifier", {}, (CLASSIFIER_EXTRAS,)),
