@@ -44,6 +44,11 @@ class Course:
         return self.root / "submitted"
 
     @property
+    def intake_dir(self) -> Path:
+        """intake/<student>/: what autograde read from submitted/ and the copy nbgrader grades (grade/intake.py)"""
+        return self.root / "intake"
+
+    @property
     def autograded_dir(self) -> Path:
         return self.root / "autograded"
 

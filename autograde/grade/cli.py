@@ -4,8 +4,10 @@
 
 Safe to rerun: the gradebook is backed up first (gradebook_backups/, the last 20 kept), one run at a time (a lock
 file), students are added to the gradebook as they are graded, and files in submitted/ are never written (checked
-after the run). A malformed submission is skipped with the reason; the others are graded; the exit code is 1 if any
-student was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
+after the run). Each submission is taken in first (autograde/grade/intake.py): only its regular files are read,
+and nbgrader grades a copy rebuilt from the release in course/intake/<student>/cnn1d, never submitted/ itself. A
+student with nothing to grade is skipped with the reason; the others are graded; the exit code is 1 if any student
+was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
 
 Parallel grading (--workers N, default: the number of CPUs): nbgrader grades one student per call, and SQLite is
 not safe for concurrent writers, so each worker grades into its own copy of the gradebook ($CNN1D_GRADEBOOK, read
@@ -24,12 +26,13 @@ from pathlib import Path
 from autograde.build.released import RERELEASE, release_drift
 from autograde.course import Course
 from autograde.grade.gradebook import backup_gradebook, single_run
-from autograde.grade.pool import grade_in_parallel, grade_serially
-from autograde.grade.submission_check import check_submission, tree_digest
+from autograde.grade.intake import released_notebooks, take_in
+from autograde.grade.pool import Run, grade_in_parallel, grade_serially
+from autograde.grade.submission_check import tree_digest
 from autograde.sandbox.bwrap import bwrap_available
-from autograde.scan.flags import write_flags
+from autograde.scan.flags import Flag, write_flags
 from autograde.scan.notebooks import scan_submission
-from autograde.settings import ASSIGNMENT, NO_SANDBOX_ENV
+from autograde.settings import NO_SANDBOX_ENV, student_limits
 
 
 def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
@@ -48,12 +51,17 @@ def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
     return {}
 
 
-def static_scan(course: Course, student: str, folder: Path) -> None:
-    """Flag suspicious code before grading; the flags are for the instructor and change no score."""
-    flags = scan_submission(folder, course.release_dir)
+def static_scan(course: Course, student: str, folder: Path, intake_flags: list[Flag]) -> None:
+    """Flag suspicious code before grading (and what the intake found); the flags are for the instructor and change
+    no score. `folder` holds the notebooks as received (intake/<student>/received)."""
+    flags = intake_flags + scan_submission(folder, course.release_dir)
     write_flags(course, student, flags)
     for flag in flags:
         print(f"  {student}: static scan: {flag}")
+
+
+def changed_entries(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
 def grade(course: Course, *, students: list[str] | None = None, force: bool = False, workers: int | None = None,
@@ -69,12 +77,13 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise ValueError(f"autograde: --workers must be at least 1, got {workers}")
-    released = sorted(path.name for path in course.release_dir.glob("*.ipynb"))
-    folders = sorted(path for path in course.submitted_dir.glob("*") if path.is_dir())
+    released = released_notebooks(course)
+    # folders, and links (reported by the intake, never followed); files beside the student folders are not students
+    folders = sorted(path for path in course.submitted_dir.glob("*") if path.is_symlink() or path.is_dir())
     if students:
         folders = [course.submitted_dir / name for name in students]
     if not folders:
-        print(f"autograde: nothing to grade in {course.submitted_dir}/<student>/{ASSIGNMENT}/")
+        print(f"autograde: nothing to grade in {course.submission_dir('<student>')}/")
         return 0
     env = sandbox_choice_env(no_sandbox)
     if env is None:
@@ -89,25 +98,29 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         gradable = []
         for folder in folders:
             student = folder.name
-            check = check_submission(student, folder / ASSIGNMENT, released)
-            for warning in check.warnings:
+            intake = take_in(course, student, released)
+            for warning in intake.check.warnings + intake.notes:
                 print(f"  {student}: warning: {warning}")
-            if check.errors:
+            if intake.check.errors:
                 bad += 1
-                for error in check.errors:
-                    print(f"  {student}: SKIPPED, malformed submission: {error}", file=sys.stderr)
+                for error in intake.check.errors:
+                    print(f"  {student}: SKIPPED, nothing to grade: {error}", file=sys.stderr)
                 continue
-            static_scan(course, student, folder / ASSIGNMENT)
+            static_scan(course, student, intake.received, intake.flags)
             gradable.append(student)
         workers = min(workers, len(gradable)) or 1
-        print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}", flush=True)
+        limits = student_limits()
+        print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}, time budget "
+              f"{limits.wall_seconds} s per student", flush=True)
+        run = Run(course, force, env, logs, limits, len(released))
         if workers == 1:
-            bad += grade_serially(course, gradable, force, env, logs)
+            bad += grade_serially(run, gradable)
         else:
-            bad += grade_in_parallel(course, gradable, force, env, logs, workers)
-        if tree_digest(course.submitted_dir) != before:
-            raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run; "
-                             f"the gradebook before it is {backup}")
+            bad += grade_in_parallel(run, gradable, workers)
+        changed = changed_entries(before, tree_digest(course.submitted_dir))
+        if changed:
+            raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run: "
+                             f"{', '.join(changed[:10])}; the gradebook before it is {backup}")
     return bad
 
 
