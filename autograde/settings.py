@@ -75,7 +75,12 @@ class StudentLimits:
     # process is stopped (a safety net: the sandbox deadlines end every notebook before)
     retries: int = 1  # a grading process that fails for a reason outside the notebook is run again this often
 
-    __post_init__ = SandboxLimits.__post_init__
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            least = 0 if field.name == "retries" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"student limit {field.name} must be an integer of at least {least}, got {value!r}")
 
 
 @functools.cache

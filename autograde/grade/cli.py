@@ -29,10 +29,11 @@ from autograde.grade.gradebook import backup_gradebook, single_run
 from autograde.grade.intake import released_notebooks, take_in
 from autograde.grade.pool import Run, grade_in_parallel, grade_serially
 from autograde.grade.submission_check import tree_digest
+from autograde.grade.time_limits import stale_warning
 from autograde.sandbox.bwrap import bwrap_available
 from autograde.scan.flags import Flag, write_flags
 from autograde.scan.notebooks import scan_submission
-from autograde.settings import NO_SANDBOX_ENV, student_limits
+from autograde.settings import NO_SANDBOX_ENV, measured_time_limits, sandbox_limits, student_limits
 
 
 def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
@@ -58,6 +59,16 @@ def static_scan(course: Course, student: str, folder: Path, intake_flags: list[F
     write_flags(course, student, flags)
     for flag in flags:
         print(f"  {student}: static scan: {flag}")
+
+
+def announce_time_limits(released: dict[str, Path]) -> None:
+    """The time limits of this run, per notebook and per student, and a warning if they are not measured."""
+    warning = stale_warning(measured_time_limits())
+    if warning:
+        print(f"autograde: WARNING: {warning}", file=sys.stderr)
+    limits = {name: sandbox_limits(notebook=Path(name).stem) for name in released}
+    print("autograde: time limits per notebook (notebook / cell): " + ", ".join(
+        f"{name[:2]} {limit.notebook_timeout}/{limit.cell_timeout} s" for name, limit in limits.items()))
 
 
 def changed_entries(before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -110,6 +121,7 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
             gradable.append(student)
         workers = min(workers, len(gradable)) or 1
         limits = student_limits()
+        announce_time_limits(released)
         print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}, time budget "
               f"{limits.wall_seconds} s per student", flush=True)
         run = Run(course, force, env, logs, limits, len(released))
