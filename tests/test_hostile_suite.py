@@ -106,6 +106,28 @@ def test_every_student_was_graded(hostile):
     assert set(DEMO_STUDENTS) | set(IDS) <= set(hostile.scores)
 
 
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.flagged], ids=[a.student for a in ATTACKS if a.flagged])
+def test_attack_is_flagged(hostile, attack):
+    """Flags that are not on a line of code: links and special files, metadata and structure edits."""
+    flags = hostile.flags.get(attack.student, [])
+    for rule, text in attack.flagged:
+        assert [flag for flag in flags if flag.rule == rule and text in flag.text], \
+            f"{attack.student}: no {rule} flag with {text!r}; flags: {flags}"
+
+
+def test_only_notebooks_reach_autograded_and_feedback(hostile):
+    """Extra files, links, fifos and devices of a submission are never copied: autograded/ and feedback/ hold the
+    notebooks (and nbgrader's timestamp.txt), as regular files, for every student."""
+    course = hostile.course
+    for top in (course.autograded_dir, course.feedback_dir, course.intake_dir):
+        for path in top.rglob("*"):
+            assert not path.is_symlink() and (path.is_dir() or path.is_file()), path
+            if path.is_file() and top != course.intake_dir:
+                assert path.suffix in (".ipynb", ".html") or path.name == "timestamp.txt", path
+    copied = [path for path in course.autograded_dir.rglob("*") if path.name in ("p7_stride.py", "solutions")]
+    assert copied == []
+
+
 @pytest.mark.parametrize("attack", ATTACKS, ids=IDS)
 def test_attack_scores_only_what_its_wrong_code_deserves(hostile, attack):
     notebooks = [path.stem for path in hostile.course.submission_dir(attack.student).glob("*.ipynb")]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograde.build.release_checks import leaks, notebook_text
 from autograde.course import Course, course_notebooks
+from autograde.grade.intake import intake_folders
 from autograde.nbgrader_run import NbgraderError, run_nbgrader
 from autograde.settings import ASSIGNMENT
 
@@ -35,9 +36,10 @@ def feedback_leaks(course: Course) -> list[str]:
         item = items.get(page.stem)
         if item is None:
             continue
-        # a line the student wrote themselves may appear in their feedback (e.g. a test idea copied into a cell)
-        submitted = course.submission_dir(page.parts[-3]) / item.filename
-        own = notebook_text(submitted) if submitted.is_file() else ""
+        # a line the student wrote themselves may appear in their feedback (e.g. a test idea copied into a cell); read
+        # from the intake's copy: submitted/ may hold links or fifos under the notebook's name (grade/intake.py)
+        submitted = intake_folders(course, page.parts[-3])[1] / item.filename
+        own = notebook_text(submitted) if submitted.is_file() and not submitted.is_symlink() else ""
         leaked = [line for line in leaks(visible_text(page.read_text(encoding="utf-8")), item) if line not in own]
         if leaked:
             page.unlink()
