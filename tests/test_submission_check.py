@@ -57,7 +57,7 @@ def test_missing_and_extra_files_are_warnings(tmp_path):
 def test_broken_notebooks_score_zero_with_the_reason(tmp_path):
     folder = submission(tmp_path, {"01_simple_conv1d.ipynb": '{"cells": [', "02_output_size.ipynb": '{"a": 1}'})
     check = check_submission("carol", folder, RELEASED)
-    assert check.errors == [] and check.notebooks == {}
+    assert check.errors == [f"no readable notebook of the assignment in {folder}"] and check.notebooks == {}
     assert check.warnings == ["01_simple_conv1d.ipynb: not valid JSON (line 1, column 12: Expecting value): not "
                               "graded, it scores 0",
                               "02_output_size.ipynb: not a Jupyter notebook in format 4: not graded, it scores 0"]
@@ -70,8 +70,10 @@ def test_notebooks_too_costly_to_parse_are_not_parsed(tmp_path):
     lines = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
         {"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "execution_count": None,
          "source": ["ab"] * MAX_NOTEBOOK_VALUES}]}
-    folder = submission(tmp_path, {RELEASED[0]: json.dumps(values), RELEASED[1]: json.dumps(lines)})
-    check = check_submission("dan", folder, RELEASED)
+    folder = submission(tmp_path, {RELEASED[0]: json.dumps(values), RELEASED[1]: json.dumps(lines),
+                                   "03_toy_check.ipynb": None})
+    check = check_submission("dan", folder, RELEASED + ["03_toy_check.ipynb"])
+    assert check.errors == [] and list(check.notebooks) == ["03_toy_check.ipynb"]
     assert rules(check) == [("01_simple_conv1d", "unreadable-notebook"), ("02_output_size", "unreadable-notebook")]
     assert all("JSON values" in flag.text for flag in check.flags)
 
@@ -126,7 +128,8 @@ def test_links_fifos_devices_and_hard_links_are_never_opened(tmp_path, outside):
     thread.join(timeout=20)
     assert result, "the check blocked on a special file"
     check = result[0]
-    assert check.errors == [] and check.notebooks == {} and check.timestamp is None
+    assert check.errors == [f"no readable notebook of the assignment in {folder}"]
+    assert check.notebooks == {} and check.timestamp is None
     assert sorted(rules(check)) == sorted([("01_simple_conv1d", "not-a-regular-file"),
                                            ("02_output_size", "not-a-regular-file"),
                                            ("03_toy_check", "not-a-regular-file"),

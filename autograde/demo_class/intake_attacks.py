@@ -12,6 +12,7 @@ notebook's demo mistakes (the cheat hides a failing test), so it must lose exact
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -35,7 +36,7 @@ def cell_with(notebook, grade_id: str):
 # --- notebook edits ----------------------------------------------------------------------------------------------
 
 
-def set_metadata(grade_id: str, **changes):
+def set_metadata(grade_id: str, /, **changes):
     def edit(notebook):
         cell_with(notebook, grade_id).metadata["nbgrader"].update(changes)
     return edit
@@ -71,22 +72,31 @@ def link_solutions(folder: Path, course: Course) -> None:
     (folder / "solutions").symlink_to(REPO / "solutions")
 
 
+def with_a_readable_notebook(folder: Path, course: Course) -> None:
+    """The reference's 02_output_size beside the attacked notebook: with no readable notebook at all the student
+    would be skipped (nothing to grade), not graded."""
+    shutil.copyfile(course.submission_dir("reference") / "02_output_size.ipynb", folder / "02_output_size.ipynb")
+
+
 def link_notebook_to_answer(folder: Path, course: Course) -> None:
     """The notebook is a link to the model answer with the hidden tests (course/source/)."""
     (folder / "06_minibatch.ipynb").unlink()
     (folder / "06_minibatch.ipynb").symlink_to(course.source_dir / "06_minibatch.ipynb")
+    with_a_readable_notebook(folder, course)
 
 
 def hard_link_notebook_to_answer(folder: Path, course: Course) -> None:
     """The same with a hard link: the file is the model answer, under a second name."""
     (folder / "07_stride.ipynb").unlink()
     os.link(course.source_dir / "07_stride.ipynb", folder / "07_stride.ipynb")
+    with_a_readable_notebook(folder, course)
 
 
 def fifo_notebook(folder: Path, course: Course) -> None:
     """A notebook that is a fifo: whoever opens it to read waits forever."""
     (folder / "06_minibatch.ipynb").unlink()
     os.mkfifo(folder / "06_minibatch.ipynb")
+    with_a_readable_notebook(folder, course)
 
 
 def moving_targets(folder: Path, course: Course) -> None:

@@ -116,6 +116,8 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
                 bad += 1
                 for error in intake.check.errors:
                     print(f"  {student}: SKIPPED, nothing to grade: {error}", file=sys.stderr)
+                if intake.flags:
+                    write_flags(course, student, intake.flags)
                 continue
             static_scan(course, student, intake.received, intake.flags)
             gradable.append(student)

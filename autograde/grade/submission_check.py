@@ -16,8 +16,8 @@ and only what is safe to read:
   `unreadable-notebook` with the reason; the student's other notebooks are graded.
 
 A student is refused (SKIPPED: their previous grades stay) only when there is nothing to grade: a bad student id,
-no folder (or one that is a link), or no notebook file at all. `SubmissionCheck.notebooks` holds the bytes read,
-so nothing is read twice (autograde/grade/intake.py builds the graded copy from them).
+no folder (or one that is a link), or no readable notebook of the assignment. `SubmissionCheck.notebooks` holds
+the bytes read, so nothing is read twice (autograde/grade/intake.py builds the graded copy from them).
 """
 
 import hashlib
@@ -165,6 +165,8 @@ def check_submission(student: str, folder: Path, released: list[str]) -> Submiss
             check.warnings.append(f"{name} not submitted: it scores 0")
     for entry in entries:
         take_entry(check, Path(entry.path), released)
+    if not check.notebooks:  # nbgrader has nothing to grade; the flags and warnings say why
+        check.errors.append(f"no readable notebook of the assignment in {folder}")
     return check
 
 
