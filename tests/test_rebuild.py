@@ -162,3 +162,11 @@ def test_malformed_cells_are_left_out(released, reference):
     rebuilt, changes = rebuild(student, released)
     assert skeleton(rebuilt) == skeleton(released) and len(changes) == 4
     assert {c.rule for c in changes} == {""}
+
+
+def test_lone_surrogates_cannot_break_the_copy(released, reference):
+    student = as_json(reference)
+    student["cells"].append(json.loads('{"cell_type": "code", "id": "s", "metadata": {}, "outputs": [], '
+                                       '"execution_count": null, "source": "x = 1  # \\ud800"}'))
+    rebuilt, _ = rebuild(student, released)
+    assert nbformat.writes(rebuilt).encode("utf-8").count(b"x = 1  # ?") == 1

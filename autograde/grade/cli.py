@@ -109,7 +109,13 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         gradable = []
         for folder in folders:
             student = folder.name
-            intake = take_in(course, student, released)
+            try:
+                intake = take_in(course, student, released)
+            except Exception as error:  # noqa: BLE001 - one odd submission must not stop the grading of the class
+                bad += 1
+                print(f"  {student}: SKIPPED, the intake failed ({type(error).__name__}: {error}); please report it",
+                      file=sys.stderr)
+                continue
             for warning in intake.check.warnings + intake.notes:
                 print(f"  {student}: warning: {warning}")
             if intake.check.errors:

@@ -66,6 +66,8 @@ def submitted_cells(notebook: dict) -> tuple[list[SubmittedCell], list[Change]]:
             changes.append(Change("", index, "a malformed cell (no type or source): left out"))
             continue
         cell_id = cell.get("id") if isinstance(cell.get("id"), str) else None
+        if not source.isascii():  # JSON may carry lone surrogates ("\ud800"), which no file can hold
+            source = source.encode("utf-8", "replace").decode("utf-8")
         cells.append(SubmittedCell(index, cell["cell_type"], source, cell_id, grade_id(cell)))
     return cells, changes
 
