@@ -4,7 +4,7 @@ A small class in a temporary course: the demo class (blank, partial, reference) 
 in a few minutes. Graded once with --workers 1 (nbgrader writes the gradebook itself) and once with --workers 2
 (per-worker copies, merged one student at a time); then regraded, regraded with a grading process killed mid-student
 (retried, graded), and regraded with one nbgrader call failing and one worker breaking every time (retried once,
-then reported; their previous grades kept).
+then reported; their previous grades kept) and one merge failing once (retried, merged).
 """
 
 import os
@@ -172,8 +172,18 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
             outcome.returncode, outcome.output = 1, outcome.output + "\nERROR: injected"
         return outcome
 
+    real_merge, merges = pool.merge_student, []
+
+    def merge_failing_once(master, worker, student):
+        merges.append(student)
+        if merges.count(student) == 1 and student == "reference":
+            raise sqlite3.OperationalError("database is locked (injected)")
+        real_merge(master, worker, student)
+
     monkeypatch.setattr(pool, "grade_one_forked", flaky_grade_one)
-    assert grade(course, force=True, workers=2) == 2  # each tried twice, then reported
+    monkeypatch.setattr(pool, "merge_student", merge_failing_once)
+    assert grade(course, force=True, workers=2) == 2  # blank and partial tried twice, then reported
+    assert merges.count("reference") == 2  # the failed merge: graded again, merged
     after = class_scores(course)
     assert after["partial"] == before["partial"] != after["reference"]
     assert after["blank"] == before["blank"]
@@ -181,3 +191,5 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
     assert integrity_problems(course.gradebook) == []
     log = (course.root / "logs" / "autograde-partial.log").read_text()
     assert log.count("ERROR: injected") == 2 and "===== attempt 2 =====" in log
+    log = (course.root / "logs" / "autograde-reference.log").read_text()
+    assert "===== attempt 1 (merge into the gradebook failed: database is locked (injected)) =====" in log

@@ -127,6 +127,15 @@ def grade_in_parallel(run: Run, students: list[str], workers: int) -> int:
                     running.discard(student)
                 slots.put(gradebook)
 
+        def merge(outcome: Outcome) -> None:
+            """Merge the student's rows into the master; a failure makes the outcome a failed one."""
+            try:
+                merge_student(course.gradebook, outcome.gradebook, outcome.student)
+                merged[outcome.student] = outcome.gradebook
+            except (sqlite3.Error, LookupError) as error:
+                outcome.output += f"\nmerge into {course.gradebook} failed: {error}\n"
+                outcome.returncode, outcome.cause = 1, f"merge into the gradebook failed: {error}"
+
         with ThreadPoolExecutor(max_workers=workers) as pool, \
                 tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
             futures = {pool.submit(work, student, run.force): student for student in students}
@@ -141,19 +150,13 @@ def grade_in_parallel(run: Run, students: list[str], workers: int) -> int:
                                           f"worker error: {error!r}")
                     outcome = with_earlier(outcome, earlier[student])
                     if not problem(outcome):
-                        try:
-                            merge_student(course.gradebook, outcome.gradebook, student)
-                            merged[student] = outcome.gradebook
-                        except (sqlite3.Error, LookupError) as error:
-                            outcome.output += f"\nmerge into {course.gradebook} failed: {error}\n"
-                            outcome.returncode, outcome.cause = 1, f"merge into the gradebook failed: {error}"
+                        merge(outcome)
                     if retry_wanted(outcome, run.limits):
                         earlier[student].append(outcome)
                         futures[pool.submit(work, student, True)] = student
                         continue
                     if outcome.returncode == 0 and student not in merged:  # graded twice with a broken sandbox
-                        merge_student(course.gradebook, outcome.gradebook, student)
-                        merged[student] = outcome.gradebook
+                        merge(outcome)
                     bad += not report(outcome, run, earlier[student])
                     with running_lock:
                         bar.set_postfix_str(", ".join(sorted(running)))
