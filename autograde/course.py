@@ -44,9 +44,10 @@ class Course:
         return self.root / "submitted"
 
     @property
-    def intake_dir(self) -> Path:
-        """intake/<student>/: what autograde read from submitted/ and the copy nbgrader grades (grade/intake.py)"""
-        return self.root / "intake"
+    def to_grade_dir(self) -> Path:
+        """to_grade/<student>/: what autograde read from submitted/ (received/) and the copy nbgrader grades (cnn1d/),
+        made by autograde/grade/intake.py"""
+        return self.root / "to_grade"
 
     @property
     def autograded_dir(self) -> Path:

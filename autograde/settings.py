@@ -34,7 +34,6 @@ TIME_LIMITS_FILE = Path(__file__).resolve().with_name("time_limits.json")  # wri
 KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
 MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
 MAX_NOTEBOOK_VALUES = 1_000_000  # JSON values in a submitted notebook: bounds the memory (~100 MB) of parsing it
-MAX_TIMESTAMP_BYTES = 100  # nbgrader's timestamp.txt: one date and time
 
 MIB = 1 << 20
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from autograde.build import source as build_source  # noqa: E402
 from autograde.build.release import release, release_assignment  # noqa: E402
-from autograde.course import ASSIGNMENT, Course, course_notebooks  # noqa: E402
+from autograde.course import Course, course_notebooks  # noqa: E402
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class  # noqa: E402
 from autograde.grade.cli import grade, sandbox_choice_env  # noqa: E402
 from autograde.grade.gradebook import student_scores  # noqa: E402

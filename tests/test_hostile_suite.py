@@ -25,7 +25,7 @@ from autograde.demo_class.hostile_attacks import ATTACK_PORT, ATTACKS
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
 from autograde.grade.cli import grade
 from autograde.grade.gradebook import integrity_problems
-from autograde.grade.submission_check import tree_digest
+from autograde.grade.submission_check import NBGRADER_FILES, tree_digest
 from autograde.report.feedback import make_feedback, visible_text
 from autograde.report.grades import read_scores
 from autograde.scan.flags import read_flags
@@ -119,11 +119,11 @@ def test_only_notebooks_reach_autograded_and_feedback(hostile):
     """Extra files, links, fifos and devices of a submission are never copied: autograded/ and feedback/ hold the
     notebooks (and nbgrader's timestamp.txt), as regular files, for every student."""
     course = hostile.course
-    for top in (course.autograded_dir, course.feedback_dir, course.intake_dir):
+    for top in (course.autograded_dir, course.feedback_dir, course.to_grade_dir):
         for path in top.rglob("*"):
             assert not path.is_symlink() and (path.is_dir() or path.is_file()), path
-            if path.is_file() and top != course.intake_dir:
-                assert path.suffix in (".ipynb", ".html") or path.name == "timestamp.txt", path
+            if path.is_file() and top != course.to_grade_dir:
+                assert path.suffix in (".ipynb", ".html") or path.name in NBGRADER_FILES, path
     copied = [path for path in course.autograded_dir.rglob("*") if path.name in ("p7_stride.py", "solutions")]
     assert copied == []
 

@@ -129,7 +129,7 @@ def test_links_fifos_devices_and_hard_links_are_never_opened(tmp_path, outside):
     assert result, "the check blocked on a special file"
     check = result[0]
     assert check.errors == [f"no readable notebook of the assignment in {folder}"]
-    assert check.notebooks == {} and check.timestamp is None
+    assert check.notebooks == {} and check.nbgrader_files == {}
     assert sorted(rules(check)) == sorted([("01_simple_conv1d", "not-a-regular-file"),
                                            ("02_output_size", "not-a-regular-file"),
                                            ("03_toy_check", "not-a-regular-file"),
@@ -157,17 +157,24 @@ def test_digest_reads_only_regular_files(tmp_path, outside):
         [f"cnn1d/{RELEASED[1]}"]
 
 
-def test_timestamp(tmp_path):
-    folder = submission(tmp_path, {RELEASED[0]: None, "timestamp.txt": "2026-01-31 12:00:00.000000 UTC"})
-    assert check_submission("heidi", folder, RELEASED).timestamp == b"2026-01-31 12:00:00.000000 UTC"
+def test_nbgrader_files(tmp_path):
+    """timestamp.txt and submission_secret.txt, the two files nbgrader needs beside the notebooks, if valid."""
+    secret = "0123456789abcdef" * 8
+    folder = submission(tmp_path, {RELEASED[0]: None, "timestamp.txt": "2026-01-31 12:00:00.000000 UTC",
+                                   "submission_secret.txt": secret})
+    assert check_submission("heidi", folder, RELEASED).nbgrader_files == {
+        "timestamp.txt": b"2026-01-31 12:00:00.000000 UTC", "submission_secret.txt": secret.encode()}
     (folder / "timestamp.txt").write_text("yesterday")  # nbgrader would fail the whole student on it
+    (folder / "submission_secret.txt").write_text("<script>")
     check = check_submission("heidi", folder, RELEASED)
-    assert check.timestamp is None and "timestamp.txt is not a valid time" in check.warnings[-1]
+    assert check.nbgrader_files == {}
+    assert ["submission_secret.txt is not nbgrader's hex secret", "timestamp.txt is not a valid time"] == \
+        [warning.split(" (")[0] for warning in check.warnings]
 
 
 def test_intake_copies_only_what_it_read(tmp_path, outside):
-    """intake/<student>/cnn1d (graded by nbgrader) has the rebuilt released notebooks and timestamp.txt only;
-    intake/<student>/received has the notebooks byte for byte; submitted/ is untouched."""
+    """to_grade/<student>/cnn1d (graded by nbgrader) has the rebuilt released notebooks and timestamp.txt only;
+    to_grade/<student>/received has the notebooks byte for byte; submitted/ is untouched."""
     course = Course(tmp_path / "course")
     course.release_dir.mkdir(parents=True)
     for name in RELEASED:
@@ -188,5 +195,5 @@ def test_intake_copies_only_what_it_read(tmp_path, outside):
     assert (intake.received / RELEASED[0]).read_bytes() == (folder / RELEASED[0]).read_bytes()
     graded = nbformat.read(intake.graded / RELEASED[0], as_version=4)
     nbformat.validate(graded)
-    assert sorted(path.name for path in course.intake_dir.iterdir()) == ["ivan"]
+    assert sorted(path.name for path in course.to_grade_dir.iterdir()) == ["ivan"]
     assert [flag.rule for flag in intake.flags] == ["not-a-regular-file"] * 2

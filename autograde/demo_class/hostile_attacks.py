@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from autograde.course import notebook_named
-from autograde.demo_class import intake_attacks as intake
+from autograde.demo_class import intake_attacks as on_intake
 from autograde.problems.mistake import demo_points_lost
 
 # the loopback port the hostile suite's accomplice listens on and the local-socket attack connects to; tests/conftest.py
@@ -455,26 +455,26 @@ INTAKE_ATTACKS = (
     Attack("link-solution", "07_stride", "puts links to the hidden model answer (solutions/p7_stride.py, solutions/) "
            "beside a notebook whose backward ignores the stride, to get them back in autograded/ and feedback/",
            "the intake reads and copies only regular files: links are flagged, never followed or copied",
-           demo_lost("07_stride"), bug=True, folder_edit=intake.link_solutions,
+           demo_lost("07_stride"), bug=True, folder_edit=on_intake.link_solutions,
            flagged=(("not-a-regular-file", "p7_stride.py is a symbolic link"),
                     ("not-a-regular-file", "solutions is a symbolic link"))),
     Attack("link-notebook", "06_minibatch", "submits 06_minibatch.ipynb as a link to the model answer with the "
            "hidden tests (course/source/)", "links are never read: the notebook scores 0",
-           intake.every_grade_cell("06_minibatch"), folder_edit=intake.link_notebook_to_answer,
+           on_intake.every_grade_cell("06_minibatch"), folder_edit=on_intake.link_notebook_to_answer,
            flagged=(("not-a-regular-file", "06_minibatch.ipynb is a symbolic link"),)),
     Attack("hardlink-notebook", "07_stride", "submits 07_stride.ipynb as a hard link to the model answer",
-           "a file with a second name is never read: the notebook scores 0", intake.every_grade_cell("07_stride"),
-           folder_edit=intake.hard_link_notebook_to_answer,
+           "a file with a second name is never read: the notebook scores 0", on_intake.every_grade_cell("07_stride"),
+           folder_edit=on_intake.hard_link_notebook_to_answer,
            flagged=(("not-a-regular-file", "07_stride.ipynb is a hard link"),)),
     Attack("fifo-notebook", "06_minibatch", "submits 06_minibatch.ipynb as a fifo (a reader waits forever)",
            "only regular files are opened: the notebook scores 0, nothing waits",
-           intake.every_grade_cell("06_minibatch"),
-           folder_edit=intake.fifo_notebook, flagged=(("not-a-regular-file", "06_minibatch.ipynb is a fifo"),)),
+           on_intake.every_grade_cell("06_minibatch"),
+           folder_edit=on_intake.fifo_notebook, flagged=(("not-a-regular-file", "06_minibatch.ipynb is a fifo"),)),
     Attack("moving-targets", "06_minibatch", "links to /proc files and to the gradebook, a hard link to the "
            "gradebook, a fifo as timestamp.txt and /dev/urandom as a device, beside a notebook with dB a mean: a "
            "digest or copy that followed them would fail or hang everyone's run", "never followed or opened; the "
            "check of submitted/ records links by their text, special files by kind and inode",
-           demo_lost("06_minibatch"), bug=True, folder_edit=intake.moving_targets,
+           demo_lost("06_minibatch"), bug=True, folder_edit=on_intake.moving_targets,
            flagged=(("not-a-regular-file", "status is a symbolic link"),
                     ("not-a-regular-file", "gradebook.db is a symbolic link"),
                     ("not-a-regular-file", "grades.db is a hard link"),
@@ -482,27 +482,27 @@ INTAKE_ATTACKS = (
     Attack("meta-grade-flag", "06_minibatch", "turns the failing dB test's `grade` flag off and its points to 100, "
            "with dB a mean", "rebuilt from the release: its metadata is graded; the scan flags the edit",
            demo_lost("06_minibatch"), bug=True,
-           notebook_edit=intake.set_metadata(intake.FAILING_TEST, grade=False, points=100),
+           notebook_edit=on_intake.set_metadata(on_intake.FAILING_TEST, grade=False, points=100),
            flagged=(("edited-metadata", "grade True -> None"),)),
     Attack("meta-grade-id", "06_minibatch", "renames the failing dB test's grade_id (it crashed nbgrader: KeyError "
            "'grade_id'), with dB a mean", "rebuilt from the release (matched by cell id)", demo_lost("06_minibatch"),
-           bug=True, notebook_edit=intake.set_metadata(intake.FAILING_TEST, grade_id="test_not_graded"),
+           bug=True, notebook_edit=on_intake.set_metadata(on_intake.FAILING_TEST, grade_id="test_not_graded"),
            flagged=(("edited-metadata", "grade_id test_batch_backward_dB -> test_not_graded"),)),
     Attack("meta-solution-flag", "06_minibatch", "turns the solution cell's `solution` flag off and locks it "
            "('Inconsistent checksums' in nbgrader), with dB a mean", "rebuilt from the release: the cell is the "
            "solution cell, with the student's code", demo_lost("06_minibatch"), bug=True,
-           notebook_edit=intake.set_metadata("solution_conv1d", solution=False, locked=True),
+           notebook_edit=on_intake.set_metadata("solution_conv1d", solution=False, locked=True),
            flagged=(("edited-metadata", "solution True -> None"),)),
     Attack("added-grade-cell", "06_minibatch", "adds a grade cell worth 50 points that passes, with dB a mean",
            "rebuilt from the release: the added cell is a plain cell, worth nothing", demo_lost("06_minibatch"),
-           bug=True, notebook_edit=intake.add_grade_cell, flagged=(("edited-metadata", "points None -> 50"),)),
+           bug=True, notebook_edit=on_intake.add_grade_cell, flagged=(("edited-metadata", "points None -> 50"),)),
     Attack("deleted-grade-cell", "06_minibatch", "deletes the failing dB test, with dB a mean", "rebuilt from the "
            "release: the test is restored and run", demo_lost("06_minibatch"), bug=True,
-           notebook_edit=intake.delete_cell, flagged=(("deleted-graded-cell", intake.FAILING_TEST),)),
+           notebook_edit=on_intake.delete_cell, flagged=(("deleted-graded-cell", on_intake.FAILING_TEST),)),
     Attack("restructured", "06_minibatch", "saves the failing dB test as markdown and moves the other tests to the "
            "top of the notebook, with dB a mean", "rebuilt from the release: the release's cell types and order",
-           demo_lost("06_minibatch"), bug=True, notebook_edit=intake.restructure,
-           flagged=(("changed-cell-type", intake.FAILING_TEST), ("moved-cell", "moved"))),
+           demo_lost("06_minibatch"), bug=True, notebook_edit=on_intake.restructure,
+           flagged=(("changed-cell-type", on_intake.FAILING_TEST), ("moved-cell", "moved"))),
 )
 ATTACKS += INTAKE_ATTACKS
 

@@ -5,7 +5,7 @@
 Safe to rerun: the gradebook is backed up first (gradebook_backups/, the last 20 kept), one run at a time (a lock
 file), students are added to the gradebook as they are graded, and files in submitted/ are never written (checked
 after the run). Each submission is taken in first (autograde/grade/intake.py): only its regular files are read,
-and nbgrader grades a copy rebuilt from the release in course/intake/<student>/cnn1d, never submitted/ itself. A
+and nbgrader grades a copy rebuilt from the release in course/to_grade/<student>/cnn1d, never submitted/ itself. A
 student with nothing to grade is skipped with the reason; the others are graded; the exit code is 1 if any student
 was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
 
@@ -54,7 +54,7 @@ def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
 
 def static_scan(course: Course, student: str, folder: Path, intake_flags: list[Flag]) -> None:
     """Flag suspicious code before grading (and what the intake found); the flags are for the instructor and change
-    no score. `folder` holds the notebooks as received (intake/<student>/received)."""
+    no score. `folder` holds the notebooks as received (to_grade/<student>/received)."""
     flags = intake_flags + scan_submission(folder, course.release_dir)
     write_flags(course, student, flags)
     for flag in flags:

@@ -1,12 +1,13 @@
-"""Intake: from submitted/<student>/cnn1d to the copy nbgrader grades, course/intake/<student>/.
+"""Intake: from submitted/<student>/cnn1d to the copy nbgrader grades, course/to_grade/<student>/.
 
     take_in(course, student) -> Intake
 
 submitted/ is read once, safely (autograde/grade/submission_check.py), and never written. What was read goes to
-  intake/<student>/received/NN_slug.ipynb   the readable notebooks, byte for byte: what the static scan reads;
-  intake/<student>/cnn1d/NN_slug.ipynb      each rebuilt from the release (autograde/grade/rebuild.py): what nbgrader
-                                            grades (`--CourseDirectory.submitted_directory=intake`, see student.py);
-  intake/<student>/cnn1d/timestamp.txt      a valid timestamp.txt, the only other file (nbgrader reads it).
+  to_grade/<student>/received/NN_slug.ipynb   the readable notebooks, byte for byte: what the static scan reads;
+  to_grade/<student>/cnn1d/NN_slug.ipynb      each rebuilt from the release (autograde/grade/rebuild.py): what nbgrader
+                                            grades (`--CourseDirectory.submitted_directory=to_grade`, see student.py);
+  to_grade/<student>/cnn1d/timestamp.txt      nbgrader's timestamp.txt and submission_secret.txt if valid, the only
+                                            other files (nbgrader reads them; they reach autograded/, feedback/).
 Nothing else a student submits reaches autograded/ or feedback/. The folder is made afresh on every intake.
 """
 
@@ -20,7 +21,7 @@ import nbformat
 
 from autograde.course import Course
 from autograde.grade.rebuild import rebuild
-from autograde.grade.submission_check import TIMESTAMP, SubmissionCheck, check_submission, parse_notebook
+from autograde.grade.submission_check import SubmissionCheck, check_submission, parse_notebook
 from autograde.scan.flags import Flag
 from autograde.settings import ASSIGNMENT
 
@@ -30,8 +31,8 @@ RECEIVED = "received"
 @dataclass
 class Intake:
     check: SubmissionCheck
-    graded: Path  # what nbgrader grades: intake/<student>/cnn1d
-    received: Path  # the notebooks as submitted: intake/<student>/received
+    graded: Path  # what nbgrader grades: to_grade/<student>/cnn1d
+    received: Path  # the notebooks as submitted: to_grade/<student>/received
     notes: list[str] = field(default_factory=list)  # what the rebuild did that is not a flag
 
     @property
@@ -41,7 +42,7 @@ class Intake:
 
 def intake_folders(course: Course, student: str) -> tuple[Path, Path]:
     """(graded copy, received copy) of a student."""
-    return course.intake_dir / student / ASSIGNMENT, course.intake_dir / student / RECEIVED
+    return course.to_grade_dir / student / ASSIGNMENT, course.to_grade_dir / student / RECEIVED
 
 
 def released_notebooks(course: Course) -> dict[str, Path]:
@@ -63,9 +64,9 @@ def take_in(course: Course, student: str, released: dict[str, Path] | None = Non
     intake = Intake(check, graded, received)
     if check.errors:
         return intake
-    course.intake_dir.mkdir(exist_ok=True)
+    course.to_grade_dir.mkdir(exist_ok=True)
     # made beside the old copy and swapped in, so a half-written copy is never graded
-    fresh = Path(tempfile.mkdtemp(prefix=f".{student}.", dir=course.intake_dir))
+    fresh = Path(tempfile.mkdtemp(prefix=f".{student}.", dir=course.to_grade_dir))
     fresh.chmod(0o755)
     (fresh / ASSIGNMENT).mkdir()
     (fresh / RECEIVED).mkdir()
@@ -80,9 +81,9 @@ def take_in(course: Course, student: str, released: dict[str, Path] | None = Non
                 intake.notes.append(f"{name} cell {change.cell}: {change.text}")
         write_file(fresh / RECEIVED / name, data)
         write_file(fresh / ASSIGNMENT / name, nbformat.writes(notebook).encode())
-    if check.timestamp is not None:
-        write_file(fresh / ASSIGNMENT / TIMESTAMP, check.timestamp)
-    old = course.intake_dir / student
+    for name, data in check.nbgrader_files.items():
+        write_file(fresh / ASSIGNMENT / name, data)
+    old = course.to_grade_dir / student
     if old.exists() or old.is_symlink():
         shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
     os.rename(fresh, old)

@@ -57,9 +57,9 @@ class Outcome:
 
 
 def nbgrader_argv(course: Course, student: str, force: bool) -> list[str]:
-    """`nbgrader autograde` of the student's intake copy (course/intake/<student>/cnn1d), not of submitted/."""
+    """`nbgrader autograde` of the student's intake copy (course/to_grade/<student>/cnn1d), not of submitted/."""
     return (["autograde", ASSIGNMENT, "--student", student,
-             f"--CourseDirectory.submitted_directory={course.intake_dir.relative_to(course.root)}"]
+             f"--CourseDirectory.submitted_directory={course.to_grade_dir.relative_to(course.root)}"]
             + (["--force"] if force else []))
 
 

@@ -9,8 +9,10 @@ and only what is safe to read:
   Symbolic links, fifos, sockets, devices and hard links (a file with a second name elsewhere, e.g. the gradebook or
   a solution module) are never followed, opened, copied or digested: each is reported and flagged
   `not-a-regular-file`; a notebook of the assignment that is one of them scores 0. Sub-folders are not entered;
-- only the released notebook names (NN_slug.ipynb) and nbgrader's `timestamp.txt` are read; any other file is
-  reported and ignored (never graded, never copied into autograded/ or feedback/);
+- only the released notebook names (NN_slug.ipynb) and nbgrader's two small files are read: `timestamp.txt` (a
+  valid time: lateness, regrade-if-newer) and `submission_secret.txt` (hex, written by `nbgrader submit`: the
+  exchange's release_feedback needs it in feedback/). Any other file is reported and ignored (never graded, never
+  copied into autograded/ or feedback/); an invalid one of the two is left out with a warning;
 - a notebook is read if it is at most MAX_NOTEBOOK_BYTES, UTF-8, JSON with at most MAX_NOTEBOOK_VALUES values (what
   bounds the memory and time of parsing it), and a notebook in format 4. One that is not scores 0 and is flagged
   `unreadable-notebook` with the reason; the student's other notebooks are graded.
@@ -29,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograde.scan.flags import Flag
-from autograde.settings import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOK_VALUES, MAX_TIMESTAMP_BYTES
+from autograde.settings import MAX_NOTEBOOK_BYTES, MAX_NOTEBOOK_VALUES
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-TIMESTAMP = "timestamp.txt"  # nbgrader's submission time file: the one non-notebook file graded copies keep
+TIMESTAMP = "timestamp.txt"  # nbgrader's submission time
+SECRET = "submission_secret.txt"  # nbgrader's exchange: names the released feedback (token_hex(64))
 # a JSON string (escapes included): what parsing cost is counted without
 JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 DIGESTED_BYTES = 64 << 20  # larger regular files are digested by size, time and inode (they are never graded)
@@ -45,7 +48,8 @@ class SubmissionCheck:
     warnings: list[str] = field(default_factory=list)  # graded, but the instructor is told
     flags: list[Flag] = field(default_factory=list)  # for review, with the static scan's flags
     notebooks: dict[str, bytes] = field(default_factory=dict)  # released name -> the bytes read, readable ones
-    timestamp: bytes | None = None  # timestamp.txt, if it is a valid one
+    unreadable: dict[str, str] = field(default_factory=dict)  # released name -> why it is not graded (scores 0)
+    nbgrader_files: dict[str, bytes] = field(default_factory=dict)  # timestamp.txt, submission_secret.txt if valid
 
 
 class NotRegular(Exception):
@@ -123,6 +127,10 @@ def parse_notebook(data: bytes) -> dict:
     return notebook
 
 
+def valid_secret(data: bytes) -> bool:
+    return re.fullmatch(rb"[0-9a-fA-F]{16,1024}", data.strip()) is not None
+
+
 def valid_timestamp(data: bytes) -> bool:
     from nbgrader.utils import parse_utc  # what nbgrader reads it with; an invalid one fails the whole student
 
@@ -131,6 +139,12 @@ def valid_timestamp(data: bytes) -> bool:
         return bool(text) and parse_utc(text) is not None
     except (UnicodeDecodeError, ValueError, OverflowError, TypeError):
         return False
+
+
+NBGRADER_FILES = {TIMESTAMP: (valid_timestamp, "a valid time, e.g. 2026-01-31 12:00:00 UTC (the submission then "
+                                               "has no time)"),
+                  SECRET: (valid_secret, "nbgrader's hex secret (the exchange cannot return their feedback)")}
+NBGRADER_FILES_BYTES = 4096
 
 
 def folder_problem(folder: Path) -> str | None:
@@ -173,9 +187,9 @@ def check_submission(student: str, folder: Path, released: list[str]) -> Submiss
 def take_entry(check: SubmissionCheck, path: Path, released: list[str]) -> None:
     """Read one entry of the folder into the check, or say why not."""
     name = path.name
-    graded = name in released or name == TIMESTAMP
+    graded = name in released or name in NBGRADER_FILES
     try:
-        data = read_regular_file(path, MAX_NOTEBOOK_BYTES if name in released else MAX_TIMESTAMP_BYTES)
+        data = read_regular_file(path, MAX_NOTEBOOK_BYTES if name in released else NBGRADER_FILES_BYTES)
     except NotRegular as error:
         reason = str(error)
         if reason == "a folder":
@@ -185,24 +199,27 @@ def take_entry(check: SubmissionCheck, path: Path, released: list[str]) -> None:
                                 "not-a-regular-file", f"{name} is {reason}"))
         check.warnings.append(f"{name} is {reason}: never read or copied" + ("; it scores 0" if name in released
                                                                                else ""))
+        if name in released:
+            check.unreadable[name] = f"{name} is {reason}"
         return
     except OSError as error:
         check.warnings.append(f"{name} cannot be read ({error.strerror}): ignored")
         return
     if not graded:
         check.warnings.append(f"{name} is not part of the assignment: ignored")
-    elif name == TIMESTAMP:
-        if len(data) <= MAX_TIMESTAMP_BYTES and valid_timestamp(data):
-            check.timestamp = data
+    elif name in NBGRADER_FILES:
+        valid, what = NBGRADER_FILES[name]
+        if len(data) <= NBGRADER_FILES_BYTES and valid(data):
+            check.nbgrader_files[name] = data
         else:
-            check.warnings.append(f"{TIMESTAMP} is not a valid time (at most {MAX_TIMESTAMP_BYTES} bytes, e.g. "
-                                  "2026-01-31 12:00:00 UTC): ignored, the submission has no time")
+            check.warnings.append(f"{name} is not {what} (at most {NBGRADER_FILES_BYTES} bytes): left out")
     else:
         try:
             parse_notebook(data)
         except ValueError as error:
             check.flags.append(Flag(name.removesuffix(".ipynb"), -1, 0, "unreadable-notebook", str(error)))
             check.warnings.append(f"{name}: {error}: not graded, it scores 0")
+            check.unreadable[name] = str(error)
             return
         check.notebooks[name] = data
 
