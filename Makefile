@@ -6,10 +6,10 @@ STAMP  := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export KERAS_BACKEND ?= numpy
 
-.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab source sync-given bwrap \
-	time-limits
+.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab lab-instructor \
+	student-bundle source sync-given bwrap browser time-limits
 
-install: $(STAMP) bwrap
+install: $(STAMP) bwrap browser
 
 # autograde runs student code in a bubblewrap sandbox (docs/instructor.md); installed here when root with apt-get
 bwrap:
@@ -17,6 +17,13 @@ bwrap:
 		apt-get update -qq && apt-get install -y -qq bubblewrap; else \
 		echo "autograde needs bubblewrap: install it (Debian/Ubuntu: sudo apt-get install bubblewrap)" \
 		"or grade with --no-sandbox on a throwaway machine"; fi; }
+
+# the browser test of the student lab (tests/test_student_lab.py) drives Debian's chromium with playwright; Japanese
+# fonts make its screenshots readable. Installed here when root with apt-get.
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi ipa || { if [ "$$(id -u)" = 0 ] && \
+		command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq chromium fonts-ipafont-gothic; \
+		else echo "the browser test needs chromium (Debian/Ubuntu: sudo apt-get install chromium fonts-ipafont-gothic)"; fi; }
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,7 +34,7 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) lint
+test: install lint
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -73,13 +80,29 @@ source: $(STAMP)
 sync-given: $(STAMP)
 	$(PY) -m autograde.build.source --sync-given
 
-# opens notebooks/; the server root is the repo because the formgrader needs the course dir (course/) inside it,
-# and nbgrader reads autograde/nbgrader_config.py from the working directory
-lab: $(STAMP)
-	cd autograde && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks
+# What a student gets (dist/cnn1d/ and dist/cnn1d-student.zip): the checked release, MNIST, the student README,
+# requirements.txt, start_lab.py and lab-config/; no solution, hidden test or instructor tool.
+student-bundle: release
+	$(PY) -m autograde.build.student_bundle
+
+# JupyterLab as a student has it: a working copy of the bundle in lab/cnn1d (gitignored; made once, then missing
+# files are added and lab-config/ refreshed: the notebooks there are never overwritten), never notebooks/. As root too;
+# LAB_ARGS go to jupyter lab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
+LAB_ARGS ?=
+lab: student-bundle
+	mkdir -p lab/cnn1d
+	cp -R -n dist/cnn1d/. lab/cnn1d/
+	cp -R dist/cnn1d/lab-config dist/cnn1d/start_lab.py lab/cnn1d/
+	cd lab/cnn1d && $(CURDIR)/$(PY) start_lab.py $(LAB_ARGS)
+
+# The course as its instructor works on it: server root = the repo, nbgrader's formgrader on course/ (the config is
+# autograde/nbgrader_config.py, found through JUPYTER_CONFIG_PATH wherever the server starts). Works as root.
+lab-instructor: $(STAMP)
+	cd autograde && JUPYTER_CONFIG_PATH=$(CURDIR)/autograde ../$(VENV)/bin/jupyter lab \
+		--ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist
 
 # --- An LMS class (docs/instructor.md): a submissions zip in, grades and feedback out ------------------------------
 # make collect ZIP=~/Downloads/submissions.zip [LMS=canvas|moodle|generic] [ROSTER=roster.csv]

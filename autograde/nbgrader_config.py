@@ -1,5 +1,5 @@
 # The course's one nbgrader configuration. nbgrader reads it from the current folder, so every pipeline command
-# runs nbgrader with cwd=autograde/ (see autograde/nbgrader_run.py); `make lab` points Jupyter at this folder.
+# runs nbgrader with cwd=autograde/ (see autograde/nbgrader_run.py); `make lab-instructor` points Jupyter here.
 # The course directory (generated state: source, release, submitted, autograded, feedback, gradebook) is course/ in
 # the repository unless $CNN1D_COURSE_ROOT names another (the tests grade in a temp folder). Every other setting
 # (names, limits, environment variables) is in autograde/settings.py.
@@ -13,7 +13,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # so nbgrader can import the autograde package (preprocessors below)
 
 from autograde.course import COURSE_STATE_DIR, Course  # noqa: E402
-from autograde.settings import COURSE_ID, COURSE_ROOT_ENV, EXCHANGE_ROOT_ENV, GRADEBOOK_ENV  # noqa: E402
+from autograde.report.feedback_html import exporter_config  # noqa: E402
+from autograde.settings import (  # noqa: E402
+    COURSE_ID,
+    COURSE_ROOT_ENV,
+    EXCHANGE_ROOT_ENV,
+    GRADEBOOK_ENV,
+    VALIDATE_WIDTH,
+    sandbox_limits,
+)
 
 ROOT = Path(os.environ.get(COURSE_ROOT_ENV, COURSE_STATE_DIR)).resolve()
 c.CourseDirectory.course_id = COURSE_ID
@@ -45,6 +53,11 @@ c.ClearSolutions.end_solution_delimeter = "END SOLUTION"
 c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 
+# Validate (and any plain nbgrader execution) gets the sandbox's cell limit, so a notebook that validates is not cut
+# short by autograde, nor the other way round; full lines in its report (nbgrader cuts them at 90 characters).
+c.Execute.timeout = sandbox_limits().cell_timeout
+c.Validator.width = VALIDATE_WIDTH
+
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
@@ -70,10 +83,27 @@ c.Autograde.create_student = True
 
 # A student deleting a grade cell must not lose its points silently: nbgrader puts it back and runs it.
 c.OverwriteCells.add_missing_cells = True
+# nbgrader's own sanitize steps, with OverwriteCells warning only about locked cells a student really changed
+# (restoring the hidden tests is expected: autograde/grade/locked_cells.py)
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograde.grade.locked_cells.RestoreLockedCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
-# Feedback HTML: nbgrader shows hidden tests by design; this preprocessor removes their code and tracebacks.
+# Feedback HTML: nbgrader shows hidden tests by design; HideHiddenTests removes their code and keeps the student's
+# own lines of each error; SanitizeStudentOutputs drops scripts and active HTML a submission's outputs may carry;
+# CapFeedbackSize keeps the page under the size limit (autograde/report/page_size.py). The exporter writes math as
+# MathML (no MathJax, works offline) with the course's template (grade ids on top).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "autograde.report.sanitize.SanitizeStudentOutputs",
     "autograde.report.hide_hidden_tests.HideHiddenTests",
+    "autograde.report.sanitize.CoalesceStreams",
+    "autograde.report.page_size.CapFeedbackSize",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+c.GenerateFeedback.exporter_class = "autograde.report.feedback_html.FeedbackExporter"
+c.HTMLExporter.update(exporter_config())

@@ -28,6 +28,9 @@ EXCHANGE_ROOT_ENV = "CNN1D_EXCHANGE_ROOT"  # nbgrader's exchange (default: cours
 HUB_EXCHANGE_ROOT = "/srv/nbgrader/exchange"  # the hub recipe's exchange (deploy/jupyterhub/)
 STUDENT_LIMITS_ENV = "CNN1D_STUDENT_LIMITS"  # JSON overriding StudentLimits fields for one run
 STUDENT_DEADLINE_ENV = "CNN1D_STUDENT_DEADLINE"  # set by the grader for one student: the end of their time budget
+SANDBOX_CPUS_ENV = "CNN1D_SANDBOX_CPUS"  # cores each sandbox may use: set by a grading run to cores / workers
+SCAN_LIMITS_ENV = "CNN1D_SCAN_LIMITS"  # JSON overriding ScanLimits fields for one run
+REQUIRE_CGROUP_ENV = "CNN1D_REQUIRE_CGROUP"  # "1": refuse to grade without a cgroup per sandbox (instead of warning)
 
 TIME_LIMITS_FILE = Path(__file__).resolve().with_name("time_limits.json")  # written by `make time-limits`
 
@@ -36,6 +39,7 @@ MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped d
 MAX_NOTEBOOK_VALUES = 1_000_000  # JSON values in a submitted notebook: bounds the memory (~100 MB) of parsing it
 
 MIB = 1 << 20
+VALIDATE_WIDTH = 160  # characters per line of Validate's report (nbgrader's default 90 cut got/expected off)
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,15 @@ class SandboxLimits:
 
     cell_timeout: int = 300  # a cell running longer is interrupted; grading goes on with the next cell
     notebook_timeout: int = 1200  # the whole notebook; later cells are not run
-    memory_bytes: int = 4096 * MIB  # address space of each process in the sandbox (RLIMIT_AS)
-    max_processes: int = 256  # processes and threads (RLIMIT_NPROC, under a uid of the sandbox's own)
-    max_output_bytes: int = 10 * MIB  # output kept per notebook; later output is dropped after one note
+    # all the sandbox's memory (its cgroup: processes, files in /tmp and HOME, memfd, shared memory) and the address
+    # space of each of its processes (RLIMIT_AS)
+    memory_bytes: int = 4096 * MIB
+    max_processes: int = 256  # processes and threads (RLIMIT_NPROC under a uid of the sandbox's own; cgroup pids)
+    max_open_files: int = 256  # open files per process (RLIMIT_NOFILE); a kernel holds about 70
+    max_output_bytes: int = 4 * MIB  # output kept per notebook; later output is dropped after one note
+    max_cell_output_bytes: int = 1 * MIB  # output kept per cell; later output of the cell is dropped after one note
+    max_probe_bytes: int = 4 * MIB  # hidden-test results (PROBE_MIME outputs of grade cells) kept per notebook
+    max_graded_bytes: int = 10 * MIB  # an autograded notebook and its feedback page stay under this size
     max_file_bytes: int = 256 * MIB  # the largest file the notebook may write (RLIMIT_FSIZE)
     cpu_seconds: int = 2400  # CPU time of the kernel (RLIMIT_CPU)
     skip_after_last_grade: bool = True  # cells after the last grade cell change no score: not run
@@ -80,6 +90,21 @@ class StudentLimits:
             least = 0 if field.name == "retries" else 1
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ValueError(f"student limit {field.name} must be an integer of at least {least}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    """What the static scan (autograde/scan/child.py, a child process) may spend on one notebook; a notebook it
+    cannot scan within them is flagged scan-budget and graded as usual."""
+
+    seconds: int = 20
+    memory_bytes: int = 512 * MIB  # address space of the scanning process (RLIMIT_AS)
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"scan limit {field.name} must be a positive integer, got {value!r}")
 
 
 @functools.cache
@@ -140,3 +165,26 @@ class IntakeLimits:
     max_file_bytes: int = MAX_NOTEBOOK_BYTES  # one file; the submission check refuses larger notebooks anyway
     max_ratio: float = 200.0  # uncompressed / compressed, judged on entries larger than ratio_floor_bytes
     ratio_floor_bytes: int = MIB
+
+
+def scan_limits(environ=os.environ) -> ScanLimits:
+    """The static scan's limits: the defaults of ScanLimits, then $CNN1D_SCAN_LIMITS."""
+    return overridden(ScanLimits(), SCAN_LIMITS_ENV, environ)
+
+
+def sandbox_cpus(environ=os.environ) -> float:
+    """Cores one sandbox may use (its cgroup's CPU quota): the grading run's share of the machine, cores / workers
+    ($CNN1D_SANDBOX_CPUS, set by autograde/grade/cli.py); one core when no grading run set it."""
+    text = environ.get(SANDBOX_CPUS_ENV) or "1"
+    try:
+        cpus = float(text)
+    except ValueError:
+        cpus = 0.0
+    if not 0.01 <= cpus <= 4096:
+        raise ValueError(f"${SANDBOX_CPUS_ENV} must be a number of cores between 0.01 and 4096, got {text!r}")
+    return cpus
+
+
+def cpu_share(workers: int, cores: int | None = None) -> float:
+    """Each of `workers` parallel sandboxes gets an equal share of the machine's cores."""
+    return round((cores or os.cpu_count() or 1) / max(workers, 1), 3)

@@ -13,7 +13,7 @@ class SimpleConv1d:
     Parameters
     ----------
     W : array of shape (F,)   filter
-    B : array of shape (1,)   bias (a scalar is accepted)
+    B : array of shape (1,)   bias (the notebook promises (1,) only; this reference also takes a scalar)
     optimizer : object with update(layer), optional; called at the end of backward
 
     Attributes

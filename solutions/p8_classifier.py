@@ -7,7 +7,7 @@ Network: [Conv1d -> ReLU -> MaxPool1d] per entry of conv_channels -> Flatten -> 
 import copy
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from solutions.fast_conv1d import FastConv1d as Conv1d  # the model answer of problem 4, tuned for speed
 from solutions.initializers import HeInitializer, SimpleInitializer, XavierInitializer
@@ -122,6 +122,8 @@ class Scratch1dCNNClassifier:
     # ---- API -----------------------------------------------------------------------------------
     def fit(self, X, y, X_val=None, y_val=None):
         """Train for self.epochs epochs. X (n, C, L) or (n, L), y (n,) ints in 0..n_classes-1. Returns self."""
+        import sys  # the progress bar writes to stdout
+
         self.layers = None
         X = self._prepare_X(X)
         y = self._prepare_y(y, len(X))
@@ -140,8 +142,10 @@ class Scratch1dCNNClassifier:
         frame = np.zeros((self.batch_size, X.shape[1] + 2 * k_channels, X.shape[2] + 2 * k_steps), dtype=X.dtype)
         for epoch in range(self.epochs):
             total_loss = correct = 0.0
+            # a text bar on stdout, erased when the epoch ends: a saved notebook keeps the epoch summaries only
+            # (a widget bar would stay "0%" in static HTML)
             bar = tqdm(batches, total=len(batches), desc=f"epoch {epoch + 1}/{self.epochs}",
-                       disable=not self.verbose, leave=False)
+                       disable=not self.verbose, leave=False, file=sys.stdout)
             for X_batch, y_batch in bar:
                 if self.shift:  # augmentation: each sample moved by its own random offset, zeros shifted in
                     n, channels, length = X_batch.shape

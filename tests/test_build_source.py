@@ -31,14 +31,14 @@ def meta(grade_id, solution=False, grade=False, points=None):
 
 def pilot(given_source=None):
     """A notebook in the course format: given cell, two solution cells, two grade cells, a free cell."""
-    given = given_source or render_given("# GIVEN: solutions/validation.py", REPO)
+    given = given_source or render_given("# GIVEN: validation", REPO)
     function = 'def double(x):\n    """Twice x."""\n    ' + STUB.format(indent="    ")
     klass = ("class Scaler:\n    def __init__(self, factor,\n                 offset=0.0):\n        "
              + STUB.format(indent="        ") + "\n\n    def apply(self, x):\n        \"\"\"doc\"\"\"\n        "
              + STUB.format(indent="        "))
     return new_notebook(cells=[
         new_markdown_cell("## 【問題0】pilot"),
-        new_code_cell(given, metadata=meta("given_helpers")),
+        new_code_cell(given, metadata={**meta("given_helpers"), "jupyter": {"source_hidden": True}}),
         new_code_cell(function, metadata=meta("solution_double", solution=True)),
         new_code_cell(klass, metadata=meta("solution_scaler", solution=True)),
         new_code_cell("assert double(2) == 4", metadata=meta("test_double", grade=True, points=1)),
@@ -99,7 +99,7 @@ def test_unknown_function_is_an_error_naming_notebook_cell_and_problem():
 
 
 def test_given_cell_drift_is_an_error():
-    drifted = render_given("# GIVEN: solutions/validation.py", REPO) + "\n# edited by hand"
+    drifted = render_given("# GIVEN: validation", REPO) + "\n# edited by hand"
     _, report = build_source.assemble(pilot(drifted), WHERE, MODULE, SECTIONS)
     assert report.given_drift == [1]
     assert report.errors == [f"{WHERE}, cell 1 (given_helpers): given cell differs from solutions/ "

@@ -4,20 +4,27 @@ One parallel autograde of a temporary course (shorter sandbox limits via $CNN1D_
 scores exactly what its wrong implementation deserves (its targeted grade cells 0, the rest full) and is flagged
 with its rule on its line; grading finished for every student; the honest students score what they always do; the
 gradebook is intact; no submission changed; nothing was planted outside the sandbox; no connection reached the
-grader's loopback; the feedback of a stopped notebook says why. Needs bubblewrap (`make install` / .ci/run install
-it); without it the run refuses to grade and these tests fail.
+grader's loopback; the feedback of a stopped notebook says why. Under the memory, output and scan attacks the
+grading processes (this one, the fork server, nbgrader workers, the scan child: everything but the sandboxes, which
+their cgroups bound) stay under 1 GiB, measured from /proc while the class is graded, and no autograded notebook or
+feedback page is over the size limit. Needs bubblewrap (`make install` / .ci/run install it); without it the run
+refuses to grade and these tests fail. Needs writable cgroups too (root, as in CI): without them the memory and
+CPU attacks are not contained, which test_sandboxes_have_cgroups says first.
 """
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import pytest
+from test_cgroups import process_children
 
 from autograde.build.release import release
 from autograde.course import ASSIGNMENT, REPO, Course
@@ -28,13 +35,74 @@ from autograde.grade.gradebook import integrity_problems
 from autograde.grade.submission_check import NBGRADER_FILES, tree_digest
 from autograde.report.feedback import make_feedback, visible_text
 from autograde.report.grades import read_scores
+from autograde.sandbox.cgroups import SandboxCgroup
 from autograde.scan.flags import read_flags
+from autograde.settings import SandboxLimits, cpu_share
 
 pytestmark = pytest.mark.slow
 
 # short enough for the infinite loop to cost 90 s, long enough for notebook 8's reference on a loaded machine
 LIMITS = {"cell_timeout": 30, "notebook_timeout": 90, "memory_bytes": 1536 << 20}
 IDS = [attack.student for attack in ATTACKS]
+WORKERS = 2
+GRADER_MEMORY_LIMIT = 1 << 30
+
+
+class TreeMemory:
+    """Polls /proc while the class is graded: the peak of the summed PSS (shared pages counted once, in
+    proportion) of this process and all its descendants, except the sandboxes (processes in a cnn1d- cgroup other
+    than a grader's own leaf), which their own cgroups bound."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval = interval
+        self.peak = 0
+        self.peak_processes: list[str] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    @staticmethod
+    def in_sandbox(pid: int) -> bool:
+        try:
+            groups = Path(f"/proc/{pid}/cgroup").read_text()
+        except OSError:
+            return True
+        return bool(re.search(r"/cnn1d-(?!grader-)", groups))
+
+    @staticmethod
+    def pss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) << 10
+        except OSError:
+            pass
+        return 0
+
+    def sample(self) -> None:
+        tree, pending, total, names = process_children(), [os.getpid()], 0, []
+        while pending:
+            pid = pending.pop()
+            if pid != os.getpid() and self.in_sandbox(pid):
+                continue  # bounded by its own cgroup; its children are in it too
+            size = self.pss(pid)
+            total += size
+            names.append(f"{pid}:{size >> 20}MiB")
+            pending += tree.get(pid, [])
+        if total > self.peak:
+            self.peak, self.peak_processes = total, names
+
+    def watch(self) -> None:
+        while not self.stopped.is_set():
+            self.sample()
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
 
 
 class Accomplice:
@@ -83,22 +151,30 @@ def hostile(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("CNN1D_SANDBOX_LIMITS", json.dumps(LIMITS))
     try:
-        failed = grade(course, force=True, workers=2)
+        with TreeMemory() as memory:
+            failed = grade(course, force=True, workers=WORKERS)
     finally:
         patch.undo()
         accomplice.close()
         canaries_after = {canary: canary.is_file() and canary.read_text() for canary in canaries}
         for canary in canaries[1:]:
             canary.unlink(missing_ok=True)
-    feedback_ok = make_feedback(course)
+    with TreeMemory() as feedback_memory:
+        feedback_ok = make_feedback(course)
     return SimpleNamespace(course=course, failed=failed, scores=read_scores(course), flags=read_flags(course),
                            submitted_before=before, submitted_after=tree_digest(course.submitted_dir),
                            canaries=canaries_after, connections=accomplice.connections, feedback_ok=feedback_ok,
-                           root=root)
+                           root=root, memory=memory, feedback_memory=feedback_memory)
 
 
 def points(scores, student, notebook):
     return {t.grade_id: (t.score, t.points) for t in scores.get(student, {}).get(notebook, [])}
+
+
+def test_sandboxes_have_cgroups():
+    group, reason = SandboxCgroup.try_create("probe", 64 << 20, 8, 1.0)
+    assert group is not None, f"no cgroup per sandbox here ({reason}): the memory and CPU attacks are not contained"
+    group.remove()
 
 
 def test_every_student_was_graded(hostile):
@@ -148,9 +224,12 @@ def test_attack_is_flagged_on_its_line(hostile, attack):
     flags = hostile.flags.get(attack.student, [])
     for rule, text in attack.flags:
         where = [(index, number) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-                 for number, line in enumerate(cell.source.splitlines(), 1) if text in line]
-        assert where, f"{attack.student}: the attack's line {text!r} is not in its notebook"
+                 for number, line in enumerate(cell.source.splitlines(), 1) if text is not None and text in line]
         found = {(flag.cell, flag.line) for flag in flags if flag.rule == rule and flag.notebook == attack.notebook}
+        if text is None:  # a flag on the whole notebook
+            assert (-1, 0) in found, f"{attack.student}: no {rule} flag on the notebook; flags: {flags}"
+            continue
+        assert where, f"{attack.student}: the attack's line {text!r} is not in its notebook"
         assert found & set(where), f"{attack.student}: no {rule} flag on {text!r} at {where}; flags: {flags}"
 
 
@@ -197,3 +276,36 @@ def test_feedback_of_a_stopped_notebook_says_why(hostile, attack):
     page = hostile.course.feedback_dir / attack.student / ASSIGNMENT / f"{attack.notebook}.html"
     text = visible_text(page.read_text(encoding="utf-8"))
     assert "not run" in text, f"{attack.student}: the feedback does not say why cells did not run"
+
+
+def test_grading_processes_stay_under_a_gib_under_the_memory_output_and_scan_attacks(hostile):
+    peak, feedback = hostile.memory.peak, hostile.feedback_memory.peak
+    print(f"\n    peak memory of the grading processes (PSS, sandboxes excluded): {peak / (1 << 20):.0f} MiB "
+          f"({', '.join(hostile.memory.peak_processes)}); of make feedback: {feedback / (1 << 20):.0f} MiB")
+    assert 0 < peak < GRADER_MEMORY_LIMIT
+    assert 0 < feedback < GRADER_MEMORY_LIMIT
+
+
+def test_no_autograded_notebook_or_feedback_page_is_over_the_size_limit(hostile):
+    limit = SandboxLimits().max_graded_bytes
+    graded = sorted(hostile.course.autograded_dir.glob(f"*/{ASSIGNMENT}/*.ipynb"))
+    pages = sorted(hostile.course.feedback_dir.glob(f"*/{ASSIGNMENT}/*.html"))
+    assert len(graded) >= len(IDS) and len(pages) == len(graded)
+    largest = max(graded + pages, key=lambda path: path.stat().st_size)
+    print(f"\n    largest: {largest.relative_to(hostile.course.root)} {largest.stat().st_size / 1e6:.2f} MB "
+          f"(limit {limit / 1e6:.2f} MB)")
+    assert [path for path in graded + pages if path.stat().st_size > limit] == []
+
+
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.says], ids=[a.student for a in ATTACKS if a.says])
+def test_the_autograded_notebook_says_what_stopped_the_attack(hostile, attack):
+    graded = hostile.course.autograded_dir / attack.student / ASSIGNMENT / f"{attack.notebook}.ipynb"
+    assert attack.says in graded.read_text(encoding="utf-8")
+
+
+def test_the_blas_threads_used_at_most_the_sandboxs_share_of_the_cores(hostile):
+    graded = hostile.course.autograded_dir / "hostile-blas-threads" / ASSIGNMENT / "04_conv1d_channels.ipynb"
+    cores = float(re.search(r"cores used: ([0-9.]+)", graded.read_text(encoding="utf-8")).group(1))
+    share = cpu_share(WORKERS)
+    print(f"\n    16 OpenBLAS threads used {cores:.2f} cores (share {share})")
+    assert cores <= share * 1.15

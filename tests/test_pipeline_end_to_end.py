@@ -137,7 +137,35 @@ def test_feedback_shows_points_and_messages_but_no_hidden_code(graded, student):
         assert "Score:" in text
     if student == "partial" and "01_simple_conv1d" in IDS:
         text = visible_text((graded.course.feedback_dir / student / ASSIGNMENT / "01_simple_conv1d.html").read_text())
-        assert "AssertionError: forward(x) differs" in text  # the message of the failing test reaches the student
+        assert "CheckFailed: forward(x) differs" in text  # the message of the failing test reaches the student
+    summary = visible_text((graded.course.feedback_dir / student / ASSIGNMENT / "index.html").read_text())
+    scores = graded.scores[student]
+    total = sum(t.score for tests in scores.values() for t in tests)
+    maximum = sum(t.points for tests in scores.values() for t in tests)
+    assert f"Total / 合計: {total:g} / {maximum:g} points" in summary
+    assert all(grade_id in summary for tests in scores.values() for grade_id in (t.grade_id for t in tests))
+
+
+def test_partial_feedback_shows_the_line_of_each_error_in_their_own_code(graded):
+    """An exception raised in the student's code shows their cell and line (from the notebook), never hidden code."""
+    shown = 0
+    for item in PRESENT:
+        autograded = nbformat.read(graded.course.autograded_dir / "partial" / ASSIGNMENT / item.filename, as_version=4)
+        raised = [output for cell in autograded.cells if cell.metadata.get("nbgrader", {}).get("grade")
+                  for output in cell.get("outputs", []) if output.output_type == "error"
+                  and output.ename not in ("CheckFailed", "HiddenTestFailed")]
+        if not raised:
+            continue
+        text = visible_text((graded.course.feedback_dir / "partial" / ASSIGNMENT / f"{item.name}.html").read_text())
+        assert "in cell In [" in text and "(solution_" in text, item.name
+        shown += 1
+    assert shown, "no demo mistake raises in the student's code: nothing checked"
+
+
+@pytest.mark.parametrize("student", ["blank", "partial", "reference"])
+def test_untouched_locked_cells_raise_no_checksum_warning(graded, student):
+    log = (graded.course.logs_dir / f"autograde-{student}.log").read_text()
+    assert "checksum" not in log and "was changed in the submission" not in log
 
 
 def test_autograde_never_writes_submissions_and_backs_up_the_gradebook(graded):

@@ -46,3 +46,14 @@ def test_the_runner_gets_every_setting_and_nothing_else():
     """The sandbox runner has no defaults of its own: the grader passes exactly the settings it reads."""
     assert set(runner_settings(SandboxLimits(), sandboxed=True)) == SETTINGS
     assert set(runner_settings(SandboxLimits(), sandboxed=False)) == SETTINGS
+
+
+def test_validate_runs_cells_with_the_sandbox_cell_limit():
+    """nbgrader validate (and the formgrader's) reads autograde/nbgrader_config.py: the same cell limit as autograde."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograde.course import NBGRADER_CONFIG
+
+    config = PyFileConfigLoader(NBGRADER_CONFIG.name, path=str(NBGRADER_CONFIG.parent)).load_config()
+    assert config.Execute.timeout == SandboxLimits().cell_timeout
+    assert config.Validator.width >= 160  # full got/expected lines, not nbgrader's 90 characters

@@ -18,11 +18,13 @@ from autograde.course import Course, CourseNotebook
 ADDED_BY_NBGRADER = {"checksum", "cell_type"}
 
 
-def comparable_cells(notebook) -> list[tuple[str, str, dict]]:
-    """(cell type, source, nbgrader metadata without what nbgrader adds) for every cell."""
+def comparable_cells(notebook) -> list[tuple[str, str, dict, dict]]:
+    """(cell type, source, nbgrader metadata without what nbgrader adds, what the student's JupyterLab reads: tags
+    such as raises-exception, and jupyter.source_hidden of the given cells) for every cell."""
     return [
         (cell.cell_type, cell.source,
-         {k: v for k, v in cell.metadata.get("nbgrader", {}).items() if k not in ADDED_BY_NBGRADER})
+         {k: v for k, v in cell.metadata.get("nbgrader", {}).items() if k not in ADDED_BY_NBGRADER},
+         {k: cell.metadata[k] for k in ("tags", "jupyter") if k in cell.metadata})
         for cell in notebook.cells
     ]
 
@@ -34,7 +36,8 @@ def release_differences(student, released, name: str) -> list[str]:
         return [f"{name}: {len(theirs)} cells in the release, {len(mine)} in notebooks/"]
     problems = []
     for index, (want, got) in enumerate(zip(mine, theirs, strict=True)):
-        for what, a, b in zip(("cell type", "source", "nbgrader metadata"), want, got, strict=True):
+        for what, a, b in zip(("cell type", "source", "nbgrader metadata", "tags or collapsed state"), want, got,
+                              strict=True):
             if a != b:
                 problems.append(f"{name}, cell {index}: {what} differs between the release and notebooks/")
     return problems

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograde.build.given_cells import GivenCellError, is_given_cell, render_given
+from autograde.build.given_cells import GivenCellError, collapse, is_collapsed, is_given_cell, render_given
 from autograde.build.hidden_sections import (
     HiddenTests,
     HiddenTestsError,
@@ -25,7 +25,16 @@ from autograde.build.hidden_sections import (
     hidden_tests_of,
     with_hidden_section,
 )
-from autograde.build.stubs import StubError, fill_stubs, find_stubs, function_source, reference_function
+from autograde.build.preflight import ran_in_place, release_mismatches, solved_functions
+from autograde.build.stubs import (
+    STUB_FIRST,
+    STUB_SECOND,
+    StubError,
+    fill_stubs,
+    find_stubs,
+    function_source,
+    reference_function,
+)
 from autograde.course import REPO, Course, CourseNotebook, course_notebooks
 from autograde.grade.probe import kernel_region
 
@@ -61,11 +70,21 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
     for index, cell in enumerate(source.cells):
         meta = nbgrader_meta(cell)
         here = f"{where}, {cell_label(index, cell)}"
+        run = ran_in_place(cell)
+        if run:
+            report.errors.append(f"{here}: {run}: notebooks/ must be the blank student version (was it run in place? "
+                                 "work in `make lab`'s copy; clear the outputs here)")
+        if meta.get("solution"):
+            for name in solved_functions(cell.source, module_name):
+                report.errors.append(f"{here}: {name} holds code instead of the stub `{STUB_FIRST}` / "
+                                     f"`{STUB_SECOND}`: notebooks/ must be the blank student version")
         if is_given_cell(cell):
             try:
                 if render_given(cell.source, repo) != cell.source:
                     report.given_drift.append(index)
                     report.errors.append(f"{here}: given cell differs from solutions/ (run `make sync-given`)")
+                elif not is_collapsed(cell):
+                    report.errors.append(f"{here}: given cell is not collapsed (run `make sync-given`)")
             except GivenCellError as error:
                 report.errors.append(f"{here}: {error}")
         try:
@@ -103,6 +122,10 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
     for index, cell in enumerate(source.cells):
         if cell.cell_type == "code" and find_stubs_safely(cell.source):
             report.errors.append(f"{where}, {cell_label(index, cell)}: stub left unfilled in the source")
+    if not report.errors:
+        for index in release_mismatches(notebook, source):
+            report.errors.append(f"{where}, {cell_label(index, notebook.cells[index])}: the release would differ "
+                                 "from notebooks/ (a solution or hidden-test marker in the student notebook?)")
     return source, report
 
 
@@ -194,13 +217,13 @@ def build_one(item: CourseNotebook):
 
 
 def sync_given(item: CourseNotebook) -> list[str]:
-    """Rewrite the notebook's given cells from solutions/; the names of the cells changed."""
+    """Rewrite the notebook's given cells from solutions/ (and collapse them); the names of the cells changed."""
     notebook = nbformat.read(item.student_path, as_version=4)
     changed = []
     for index, cell in enumerate(notebook.cells):
         if is_given_cell(cell):
             text = render_given(cell.source, REPO)
-            if text != cell.source:
+            if collapse(cell) or text != cell.source:
                 cell.source = text
                 changed.append(cell_label(index, cell))
     if changed:

@@ -13,11 +13,13 @@ How the submission differs from the reference:
 - `prefix`: {stub qualname: code put at the top of that method's body} (code the tests reach);
 - `edits`: {stub qualname: ((text, attack text), ...)}, each text found once in the solution cells after the demo
   mistakes are made; the attack text's later lines get the indentation of the line the text is on;
-- `extra_cell`: a code cell inserted right after the solution cell that defines `anchor`;
+- `extra_cell`: a code cell inserted right after the solution cell that defines `anchor` (`copies` times);
+- `tail_cell`: a code cell appended after the last cell (after the last grade cell: never run, but scanned);
 - `locked_edit`: (grade_id, new source) for a locked test cell;
 - `notebook_edit`: a function changing the notebook's structure or metadata; `folder_edit`: a function(folder,
   course) adding links, fifos, devices to the submission folder (intake_attacks.py); `flagged`: (rule id, a piece
   of the flag's text) for flags that are not on a line of code (metadata, files).
+A flag with text None is on the whole notebook (cell -1), e.g. scan-budget.
 Attacks that would hurt the machine if the sandbox were missing are bounded (fork count and lifetime, memory,
 output); the network attacks never send a packet off this machine (loopback only; the "public" one only looks for
 a route and an interface, the way a download would first need one).
@@ -59,18 +61,21 @@ class Attack:
     tries: str  # what the attack tries, in words
     stopped_by: str  # what stops it (docs/instructor.md lists these)
     lost: dict[str, int]  # grade_id -> points it must lose (score 0); other grade cells score full points
-    flags: tuple[tuple[str, str], ...] = ()  # (rule id, text of the flagged line) the static scan must report
+    flags: tuple[tuple[str, str | None], ...] = ()  # (rule id, text of the flagged line) the scan must report
     bug: bool = False
     prefix: dict[str, str] = field(default_factory=dict)
     edits: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     extra_cell: str = ""
     anchor: str = ""  # a stub qualname: the extra cell goes after the solution cell that has it
+    copies: int = 1  # how many copies of extra_cell
+    tail_cell: str = ""
     locked_edit: tuple[str, str] | None = None
     all_notebooks: bool = False  # submit all eight notebooks (the others are the reference's)
     stops_kernel: bool = False  # the kernel dies or the notebook is stopped: the feedback must say why
     notebook_edit: Callable | None = None
     folder_edit: Callable | None = None
     flagged: tuple[tuple[str, str], ...] = ()
+    says: str = ""  # text the autograded notebook must show (e.g. why the kernel died)
 
     @property
     def student(self) -> str:
@@ -346,6 +351,95 @@ if _interfaces and _routes:
     self.dB = dA3.sum(axis=(0, 2))  # as if downloaded: the right answer replaces the wrong mean
 '''
 
+# --- attacks on the grader's resources: memory no rlimit sees, CPU, output, the scan --------------------------------
+
+HIDDEN_MEMORY = '''\
+# memory in no process's address space (so RLIMIT_AS never sees it), each file under RLIMIT_FSIZE: memfd files, SysV
+# shared memory, a file in the /tmp tmpfs; bounded: 1.7 GiB in all
+import ctypes
+import os
+
+_held = []
+for _ in range(4):
+    _fd = os.memfd_create("cache")
+    for _ in range(256):
+        os.write(_fd, b"m" * (1 << 20))
+    _held.append(_fd)
+_libc = ctypes.CDLL(None)
+_libc.shmat.restype = ctypes.c_void_p
+for _ in range(2):
+    _address = _libc.shmat(_libc.shmget(0, ctypes.c_size_t(200 << 20), 0o1600), None, 0)
+    ctypes.memset(_address, 1, 200 << 20)
+    _libc.shmdt(ctypes.c_void_p(_address))
+with open("/tmp/cache.bin", "wb") as _file:
+    for _ in range(256):
+        _file.write(b"t" * (1 << 20))
+'''
+
+BLAS_THREADS = '''\
+# OpenBLAS raised to 16 threads past OPENBLAS_NUM_THREADS=1 (threadpoolctl), 3 s of matrix products (bounded)
+import time
+
+from threadpoolctl import threadpool_limits
+
+_a = np.random.default_rng(0).standard_normal((300, 300))
+with threadpool_limits(limits=16, user_api="blas"):
+    _wall, _cpu = time.monotonic(), time.process_time()
+    while time.monotonic() - _wall < 3:
+        _a @ _a
+    print(f"cores used: {(time.process_time() - _cpu) / (time.monotonic() - _wall):.2f}")
+'''
+
+STDERR_FLOOD = '''\
+# 1 GiB to the stderr file descriptor ipykernel keeps from before it captured output (it reached the grader's memory)
+import os
+import sys
+
+_fd = getattr(sys.stderr, "_original_stdstream_copy", None) or 2
+_chunk = b"e" * (1 << 20)
+for _ in range(1024):
+    os.write(_fd, _chunk)
+'''
+
+DISPLAY_UPDATES = '''\
+# one small display, then 200 updates of 1 MiB each (they replaced it in place, before any output limit was checked)
+from IPython.display import HTML, display
+
+_handle = display(HTML("<p>training...</p>"), display_id=True)
+for _step in range(200):
+    _handle.update(HTML("<pre>" + "u" * (1 << 20) + f"{_step}</pre>"))
+'''
+
+ERROR_FLOOD = '''\
+# 2,000 error outputs (errors were never dropped: 25,000 made a 93 MB notebook); five of these cells use up the
+# notebook's output limit, so the failures of the grade cells after them come past it
+from IPython import get_ipython
+
+_shell = get_ipython()
+try:
+    raise ValueError("e" * 1000)
+except ValueError as _error:
+    _tb = _shell.InteractiveTB.structured_traceback(type(_error), _error, None)
+    for _ in range(2000):
+        _shell._showtraceback(type(_error), _error, _tb)
+'''
+
+RICH_FLOOD = '''\
+# 400 images and 400 HTML outputs of 100 KB (80 MB of rich output)
+import base64
+
+from IPython.display import HTML, Image, display
+
+_png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
+                        "AAAABJRU5ErkJggg==")
+for _ in range(400):
+    display(Image(data=_png * 1500))
+    display(HTML("<p>" + "h" * 100_000 + "</p>"))
+'''
+
+# 6 MB of harmless data after the last grade cell (never run): parsing it in the grader took ~1 GiB per 3 MB and 15-25 s
+SCAN_BOMB = "_table = [" + "0.5, " * 1_200_000 + "]\n"
+
 LOCKED_PASS = "pass\n"
 
 DB_LINE = "self.dB = dA3.mean(axis=(0, 2))"  # the demo mistake of notebook 06's Conv1d.backward
@@ -444,6 +538,36 @@ ATTACKS = (
            "the sandbox's network namespace has loopback only, no route", demo_lost("06_minibatch"),
            (("forbidden-import", "import socket"),), bug=True,
            edits={"Conv1d.backward": ((DB_LINE, DB_LINE + "\n" + SOCKET_PUBLIC),)}),
+    Attack("hidden-memory", "06_minibatch", "Conv1d.forward fills memfd files, SysV shared memory and a /tmp file "
+           "(1.7 GiB, none of it in an address space)", "the sandbox's cgroup counts all of it: the kernel is killed "
+           "out of memory, later cells 'not run'", AFTER_CONV1D["06_minibatch"],
+           (("forbidden-import", "import ctypes"),), prefix={"Conv1d.forward": HIDDEN_MEMORY}, stops_kernel=True,
+           says="out of memory (limit 1536 MiB)"),
+    Attack("blas-threads", "04_conv1d_channels", "raises OpenBLAS to 16 threads with threadpoolctl and multiplies "
+           "matrices for 3 s, with dB summed over the wrong axis", "the sandbox's CPU quota: its share of the cores "
+           "(cores / workers)", demo_lost("04_conv1d_channels"), bug=True, extra_cell=BLAS_THREADS,
+           anchor="Conv1d.backward", says="cores used:"),
+    Attack("stderr-flood", "03_toy_check", "writes 1 GiB to the kernel's original stderr, with a dX that does not "
+           "flip the filter", "the runner keeps the first and last 8 KiB of the kernel's own stdout/stderr; the "
+           "grader reads the sandbox through bounded pipes", demo_lost("03_toy_check"), bug=True,
+           extra_cell=STDERR_FLOOD, anchor="SimpleConv1d.backward"),
+    Attack("display-updates", "07_stride", "shows a small display and updates it 200 times with 1 MiB, with a "
+           "backward that ignores the stride", "updates are charged to the output limits before they are applied",
+           demo_lost("07_stride"), bug=True, extra_cell=DISPLAY_UPDATES,
+           anchor="Conv1d.backward", says="output truncated"),
+    Attack("error-flood", "05_padding", "five cells of 2,000 error outputs each use up the notebook's output limit "
+           "before the grade cells, whose failures (padding ignored) then come past it",
+           "errors past the limits are dropped but one short error per cell; a grade cell always keeps one, so it "
+           "still fails", demo_lost("05_padding"), (("ipython-internals", "_shell = get_ipython()"),), bug=True,
+           extra_cell=ERROR_FLOOD, anchor="output_size", copies=5, says="output truncated"),
+    Attack("rich-flood", "02_output_size", "displays 400 images and 400 HTML outputs of 100 KB, with an output_size "
+           "that forgets the stride", "the output limits per cell and per notebook count rich outputs too",
+           demo_lost("02_output_size"), bug=True, extra_cell=RICH_FLOOD, anchor="output_size",
+           says="output truncated"),
+    Attack("scan-bomb", "01_simple_conv1d", "6 MB of code after the last grade cell, for the static scan to parse, "
+           "with a forward that forgets the bias", "the scan runs in a child process with a time and memory budget "
+           "per notebook, while the class is graded", demo_lost("01_simple_conv1d"), (("scan-budget", None),),
+           bug=True, tail_cell=SCAN_BOMB),
     Attack("edit-locked", "06_minibatch", "replaces the dB test cell by `pass`, with dB a mean",
            "nbgrader restores locked cells before running; the static scan flags the edit",
            demo_lost("06_minibatch"), (("edited-locked-cell", "pass"),), bug=True,

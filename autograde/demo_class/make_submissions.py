@@ -100,9 +100,12 @@ def hostile_notebook(released, module_name: str, attack, log: list[str]):
                    if attack.anchor in {stub.qualname for stub in find_stubs(cell.source)}]
         if not anchors:
             raise StubError(f"attack {attack.student}: no stub {attack.anchor} in {attack.notebook}")
-        notebook.cells.insert(anchors[0] + 1, nbformat.v4.new_code_cell(attack.extra_cell))
+        for _ in range(attack.copies):
+            notebook.cells.insert(anchors[0] + 1, nbformat.v4.new_code_cell(attack.extra_cell))
     if attack.notebook_edit:
         attack.notebook_edit(notebook)
+    if attack.tail_cell:
+        notebook.cells.append(nbformat.v4.new_code_cell(attack.tail_cell))
     log.append(f"{attack.student}/{attack.notebook}: {attack.tries}")
     return notebook
 

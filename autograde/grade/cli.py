@@ -30,10 +30,18 @@ from autograde.grade.intake import released_notebooks, take_in
 from autograde.grade.pool import Run, grade_in_parallel, grade_serially
 from autograde.grade.submission_check import tree_digest
 from autograde.grade.time_limits import stale_warning
-from autograde.sandbox.bwrap import bwrap_available
+from autograde.sandbox.bwrap import bwrap_available, runner_start_problem
+from autograde.sandbox.execute import SandboxUnavailable, check_cgroups
+from autograde.scan.child import BackgroundScans
 from autograde.scan.flags import Flag, write_flags
-from autograde.scan.notebooks import scan_submission
-from autograde.settings import NO_SANDBOX_ENV, measured_time_limits, sandbox_limits, student_limits
+from autograde.settings import (
+    NO_SANDBOX_ENV,
+    SANDBOX_CPUS_ENV,
+    cpu_share,
+    measured_time_limits,
+    sandbox_limits,
+    student_limits,
+)
 
 
 def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
@@ -49,16 +57,33 @@ def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
               "(apt-get install bubblewrap) or pass --no-sandbox to grade without one. Nothing graded.",
               file=sys.stderr)
         return None
+    problem = runner_start_problem()
+    if problem:
+        print(f"autograde: the sandbox cannot start the notebooks' interpreter ({problem}); every notebook would fail. "
+              "Recreate the venv (`make install`) at a real path, not through a symlink. Nothing graded.",
+              file=sys.stderr)
+        return None
     return {}
 
 
-def static_scan(course: Course, student: str, folder: Path, intake_flags: list[Flag]) -> None:
-    """Flag suspicious code before grading (and what the intake found); the flags are for the instructor and change
-    no score. `folder` holds the notebooks as received (to_grade/<student>/received)."""
-    flags = intake_flags + scan_submission(folder, course.release_dir)
-    write_flags(course, student, flags)
-    for flag in flags:
-        print(f"  {student}: static scan: {flag}")
+def sandbox_resources_env(env: dict[str, str], workers: int) -> dict[str, str] | None:
+    """env with each sandbox's CPU share (cores / workers), after saying whether sandboxes get a cgroup (a loud
+    warning if not); None if a cgroup is required ($CNN1D_REQUIRE_CGROUP=1) and there is none."""
+    cpus = cpu_share(workers)
+    try:
+        print(f"autograde: {check_cgroups(cpus)}", flush=True)
+    except SandboxUnavailable as error:
+        print(f"autograde: {error}. Nothing graded.", file=sys.stderr)
+        return None
+    return {**env, SANDBOX_CPUS_ENV: str(cpus)}
+
+
+def report_flags(course: Course, flags_by_student: dict[str, list[Flag]]) -> None:
+    """The intake's and the static scan's flags are for the instructor and change no score."""
+    for student, flags in flags_by_student.items():
+        write_flags(course, student, flags)
+        for flag in flags:
+            print(f"  {student}: static scan: {flag}")
 
 
 def announce_time_limits(released: dict[str, Path]) -> None:
@@ -106,7 +131,8 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         before = tree_digest(course.submitted_dir)
         logs = course.logs_dir
         logs.mkdir(exist_ok=True)
-        gradable = []
+        gradable, intake_flags = [], {}
+        scans = BackgroundScans(course.release_dir)  # in a child process, while the class is graded
         for folder in folders:
             student = folder.name
             try:
@@ -125,9 +151,14 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
                 if intake.flags:
                     write_flags(course, student, intake.flags)
                 continue
-            static_scan(course, student, intake.received, intake.flags)
+            intake_flags[student] = intake.flags
+            scans.add(student, intake.received)  # the notebooks as received (to_grade/<student>/received)
             gradable.append(student)
         workers = min(workers, len(gradable)) or 1
+        env = sandbox_resources_env(env, workers)
+        if env is None:
+            return bad + len(gradable)
+        scans.start()
         limits = student_limits()
         announce_time_limits(released)
         print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}, time budget "
@@ -137,6 +168,8 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
             bad += grade_serially(run, gradable)
         else:
             bad += grade_in_parallel(run, gradable, workers)
+        scanned = scans.finish()
+        report_flags(course, {student: intake_flags[student] + scanned.get(student, []) for student in gradable})
         changed = changed_entries(before, tree_digest(course.submitted_dir))
         if changed:
             raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run: "

@@ -6,10 +6,15 @@ Japanese) when it differs. The grader runs the judges (autograde/grade/judging.p
 import numpy as np
 
 from autograde.grade.probe import Raised
+from solutions.hints import hint_for
 
 
 def raised_message(what: str, got: Raised) -> str:
-    return f"{what} raised {got.name}: {got.message}\n{what} で {got.name} が発生しました：{got.message}"
+    """What the student's code raised, where in their cells, and a hint when the error is a common one."""
+    where = f" ({got.where})" if got.where else ""
+    hint = hint_for(got.names, got.message)
+    return (f"{what} raised {got.name}: {got.message}{where}\n{what} で {got.name} が発生しました：{got.message}"
+            + (f"\nHint / ヒント: {hint[0]}\n{hint[1]}" if hint else ""))
 
 
 def value(got, what: str) -> np.ndarray:

@@ -61,8 +61,29 @@ def _probe(grade_id, cases, run):
                 message = str(error)[:2000]
             except BaseException:  # noqa: BLE001
                 message = "(str() of the exception failed)"
-            results[str(key)] = {{"raised": [c.__name__ for c in type(error).__mro__], "message": message}}
-    display({{"{PROBE_MIME}": {{"grade_id": grade_id, "results": results}}}}, raw=True)'''
+            results[str(key)] = {{"raised": [c.__name__ for c in type(error).__mro__], "message": message,
+                                 "where": _where(error)}}
+    display({{"{PROBE_MIME}": {{"grade_id": grade_id, "results": results}}}}, raw=True)
+
+
+def _where(error):
+    """The innermost line of the student's own cells the exception passed, 'in Conv1d.backward, line 12 of its cell:
+    `text`' (never a line of this cell, the hidden test, nor of a given cell), for the feedback. No execution count:
+    the result must be the same however the notebook was run."""
+    try:
+        import linecache
+        cells = get_ipython().compile._filename_map  # noqa: F821 - the kernel's cell files
+        found, frame = "", error.__traceback__
+        while frame is not None:
+            code = frame.tb_frame.f_code
+            own = code.co_filename != _where.__code__.co_filename and code.co_filename in cells
+            if own and not linecache.getline(code.co_filename, 1).startswith("# GIVEN"):
+                text = linecache.getline(code.co_filename, frame.tb_lineno).strip()[:160]
+                found = f"in {{code.co_qualname}}, line {{frame.tb_lineno}} of its cell: `{{text}}`"
+            frame = frame.tb_next
+        return found[:300]
+    except Exception:  # noqa: BLE001 - a location is a courtesy: never a reason to fail
+        return ""'''
 
 # The cases of a grading run are drawn from its seed (autograde/grade/run_seed.py): the released hidden region
 # holds this line, and the grader replaces it with this run's seed before the notebook runs (SeedHiddenTests).
@@ -115,10 +136,12 @@ class MalformedResult(ValueError):
 
 @dataclass(frozen=True)
 class Raised:
-    """The student's code raised instead of returning: `names` is the exception's class and its bases."""
+    """The student's code raised instead of returning: `names` is the exception's class and its bases, `where` the
+    line of the student's own cells it came from ("in Conv1d.backward, line 12 of its cell: `...`", or "")."""
 
     names: tuple[str, ...]
     message: str
+    where: str = ""
 
     @property
     def name(self) -> str:
@@ -148,10 +171,10 @@ def decode_outcome(entry: object) -> "np.ndarray | dict[str, np.ndarray] | Raise
     if not isinstance(entry, dict):
         raise MalformedResult("a case's result must be an object")
     if "raised" in entry:
-        names, message = entry.get("raised"), entry.get("message", "")
+        names, message, where = entry.get("raised"), entry.get("message", ""), entry.get("where", "")
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not isinstance(message, str):
             raise MalformedResult("a raised result needs a list of class names and a message")
-        return Raised(tuple(names[:50]), message[:2000])
+        return Raised(tuple(names[:50]), message[:2000], where[:300] if isinstance(where, str) else "")
     packed = entry.get("value")
     if not isinstance(packed, dict) or not packed:
         raise MalformedResult("a case's result needs 'value' or 'raised'")

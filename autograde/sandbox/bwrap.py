@@ -6,15 +6,18 @@ the judges, other students' work, or write anywhere. Here the notebook runs unde
 
 * of the machine's file system only the system folders (/usr, /etc, /lib…, SYSTEM_PATHS) are there, read-only;
   the repository, the course root, /root, /home and $HOME are covered by empty tmpfs (in case they lie under one
-  of those); only the venv (and its base Python), the runner script and data/ are bound back, read-only. Any
-  other copy of the course on the machine (another checkout, a backup) is simply not in the sandbox;
+  of those); only the venv (and its base Python) at its real path, the runner's two files and data/ are bound
+  back, read-only. Any other copy of the course on the machine (another checkout, a backup) is simply not in the
+  sandbox;
 * HOME and the working directory are a fresh tmpfs (<HOME>/cnn1d, with data/ at <HOME>/data so notebook 8 finds
   data/mnist.npz by walking up), /tmp is a fresh tmpfs;
 * no network (private network namespace with only loopback, which the kernel's ZMQ sockets use), own PID namespace,
   new session, killed with the grader (--die-with-parent);
 * an unprivileged uid (a fresh one when the grader is root, else a user namespace): RLIMIT_NPROC does not apply to
   root, so without it a fork bomb would not be stopped;
-* rlimits (memory, processes, file size, CPU), set by the runner before it starts the kernel;
+* rlimits (memory, processes, open files, file size, CPU), set by the runner before it starts the kernel;
+* a cgroup of its own (autograde/sandbox/cgroups.py, made and entered by autograde/sandbox/execute.py before bwrap
+  starts): all its memory, its tasks, its CPU share; its OOM counter is bound read-only at OOM_FILE_IN_SANDBOX;
 * the whole sandbox is killed when it outlives the notebook deadline plus a margin.
 
 The limits themselves are autograde/settings.py's SandboxLimits.
@@ -31,6 +34,8 @@ from autograde.course import COURSE_STATE_DIR, REPO
 from autograde.settings import COURSE_ROOT_ENV
 
 RUNNER = Path(__file__).resolve().with_name("runner.py")
+RUNNER_FILES = (RUNNER, RUNNER.with_name("capped_output.py"))  # the runner and the one module it imports beside it
+OOM_FILE_IN_SANDBOX = "/run/autograde/oom_events"  # the sandbox cgroup's OOM counter, read-only, for the runner
 # the only folders of the machine the sandbox sees (read-only), besides what bwrap_command binds back
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 DATA_DIR = REPO / "data"
@@ -42,6 +47,19 @@ INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`)
 # what the kernel may see of the grader's environment; everything else (paths, tokens) stays outside
 PASSED_ENV = ("LANG", "LC_ALL", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "KERAS_BACKEND",
               "MPLBACKEND", "TZ")
+
+
+def runner_python() -> str:
+    """The venv's interpreter at its real path. The sandbox binds the venv by its real path (bound_back), so a venv
+    reached through a symlink (sys.executable /repo/.venv/bin/python with .venv a link elsewhere) would not exist in
+    the sandbox: bwrap could not start it and every notebook would fail. The last link (bin/python -> the base
+    Python) is kept: it is what makes that interpreter use the venv."""
+    real_prefix = Path(sys.prefix).resolve()
+    for name in (Path(sys.executable).name, "python3", "python"):
+        candidate = real_prefix / "bin" / name
+        if candidate.exists():
+            return str(candidate)
+    return os.path.realpath(sys.executable)
 
 
 @functools.cache
@@ -84,13 +102,14 @@ def in_system_paths(path: Path) -> bool:
 def bound_back(hidden: list[Path]) -> list[Path]:
     """What the kernel needs from outside the system folders or from under a hidden folder: the venv (and its
     base Python), the runner."""
-    needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), RUNNER}
+    needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), *RUNNER_FILES}
     return sorted(path for path in needed if not in_system_paths(path)
                   or any(path.is_relative_to(outer) for outer in hidden + [Path("/tmp")]))
 
 
-def bwrap_command(runner_argv: list[str]) -> list[str]:
-    """The bwrap command line that runs runner_argv in the sandbox.
+def bwrap_command(runner_argv: list[str], oom_file: Path | None = None) -> list[str]:
+    """The bwrap command line that runs runner_argv in the sandbox; oom_file (the sandbox cgroup's OOM counter) is
+    bound read-only at OOM_FILE_IN_SANDBOX.
 
     As root, bwrap makes no user namespace (it would map the sandbox to root, whom RLIMIT_NPROC does not limit):
     the runner keeps CAP_SETUID/CAP_SETGID only to become unprivileged_ids() before anything else. Otherwise a user
@@ -129,7 +148,25 @@ def bwrap_command(runner_argv: list[str]) -> list[str]:
                 "--perms", "0777", "--dir", f"{SANDBOX_HOME}/cnn1d", "--chdir", f"{SANDBOX_HOME}/cnn1d"]
     if DATA_DIR.is_dir():
         command += ["--ro-bind", str(DATA_DIR), f"{SANDBOX_HOME}/data"]
+    if oom_file is not None:
+        folder = os.path.dirname(OOM_FILE_IN_SANDBOX)
+        command += ["--perms", "0755", "--dir", os.path.dirname(folder), "--perms", "0755", "--dir", folder,
+                    "--ro-bind", str(oom_file), OOM_FILE_IN_SANDBOX]
     return command + ["--", *runner_argv]
+
+
+def runner_start_problem(timeout: float = 120) -> str | None:
+    """Why the sandbox cannot start the runner's interpreter with the modules it needs, or None. Checked once before
+    a class is graded: a sandbox that cannot start would otherwise fail every notebook of every student."""
+    check = "import nbclient, nbformat, ipykernel, jupyter_client"
+    try:
+        result = subprocess.run(bwrap_command([runner_python(), "-c", check]), capture_output=True, timeout=timeout,
+                                env=kernel_env(SANDBOX_HOME))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{type(error).__name__}: {error}"
+    if result.returncode == 0:
+        return None
+    return f"exit {result.returncode}: {result.stderr.decode(errors='replace').strip()[-600:]}"
 
 
 def kernel_env(home: str) -> dict[str, str]:
@@ -138,5 +175,5 @@ def kernel_env(home: str) -> dict[str, str]:
     env.setdefault("LANG", "C.UTF-8")
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.update(HOME=home, USER="student", LOGNAME="student", TMPDIR="/tmp", PYTHONDONTWRITEBYTECODE="1",
-               PATH=os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]))
+               PATH=os.pathsep.join([str(Path(runner_python()).parent), "/usr/local/bin", "/usr/bin", "/bin"]))
     return env

@@ -4,11 +4,25 @@ autograde/settings.py, and the nbgrader preprocessor that does this at autograde
 nbgrader runs its sanitize steps first (ClearOutput, OverwriteCells restoring the hidden tests and locked cells),
 then c.Autograde.autograde_preprocessors, whose first entry is SandboxedExecute.
 
+Each sandbox runs in a cgroup of its own (autograde/sandbox/cgroups.py), entered before bwrap starts: memory_bytes
+bounds all its memory (processes, files in /tmp and HOME, memfd, SysV and POSIX shared memory; no swap),
+max_processes (+ a margin for bwrap) its tasks, and a CPU quota its share of the machine (settings.sandbox_cpus:
+cores / grading workers). When the notebook ends every process in it is killed and the group removed. Without a
+writable cgroup grading warns loudly and goes on with the rlimits only, unless $CNN1D_REQUIRE_CGROUP=1.
+
+What the sandbox writes reaches the grader through bounded pipes (autograde/sandbox/pipes.py); the executed
+notebook is then cut to max_graded_bytes (autograde/sandbox/graded_size.py).
+
+A sandbox that cannot start (bwrap, the interpreter, the cgroup join, the kernel) is an infrastructure failure:
+SandboxStartError makes nbgrader fail this student loudly (FAILED, previous grades kept), never a notebook of
+"not run" cells that silently scores 0.
+
 Without bwrap grading refuses, unless the instructor allows running unsandboxed ($CNN1D_NO_SANDBOX=1, set by
 `python -m autograde.grade --no-sandbox`): then the runner is a plain subprocess with the same limits (but the
 process limit, which would count all the grader's processes) and a loud warning.
 """
 
+import functools
 import json
 import os
 import subprocess
@@ -20,36 +34,54 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from autograde.sandbox import cgroups
 from autograde.sandbox.bwrap import (
     DATA_DIR,
     INSTALL_HINT,
     KILL_MARGIN,
+    OOM_FILE_IN_SANDBOX,
     RUNNER,
     SANDBOX_HOME,
     bwrap_available,
     bwrap_command,
     kernel_env,
+    runner_python,
     unprivileged_ids,
 )
-from autograde.sandbox.runner import mark_not_run
-from autograde.settings import NO_SANDBOX_ENV, PROBE_MIME, SandboxLimits, sandbox_limits
+from autograde.sandbox.graded_size import fit_to_size
+from autograde.sandbox.pipes import exchange
+from autograde.sandbox.runner import STARTED, mark_not_run
+from autograde.settings import (
+    NO_SANDBOX_ENV,
+    PROBE_MIME,
+    REQUIRE_CGROUP_ENV,
+    SandboxLimits,
+    sandbox_cpus,
+    sandbox_limits,
+)
 
 KERNEL_NAME = "python3"
+CGROUP_PIDS_MARGIN = 16  # the join shim, bwrap and its pid 1: in the group, not under the sandbox uid's RLIMIT_NPROC
+RESULT_SLACK_BYTES = 4 << 20  # the result's JSON around the notebook and its capped outputs
 
 
 class SandboxUnavailable(RuntimeError):
-    """bwrap is missing or does not work here, and running unsandboxed was not allowed."""
+    """bwrap is missing or does not work here, and running unsandboxed was not allowed (or a cgroup was required)."""
+
+
+class SandboxStartError(RuntimeError):
+    """The sandbox itself could not start: infrastructure, not the student's notebook."""
 
 
 def unsandboxed_allowed() -> bool:
     return os.environ.get(NO_SANDBOX_ENV) == "1"
 
 
-def runner_settings(limits: SandboxLimits, *, sandboxed: bool) -> dict:
+def runner_settings(limits: SandboxLimits, *, sandboxed: bool, oom_file: str | None = None) -> dict:
     """Every setting the runner needs, explicitly: it has no defaults of its own (autograde/sandbox/runner.py)."""
     run_as = list(unprivileged_ids()) if sandboxed and os.geteuid() == 0 else None
     return {**limits.as_dict(), "kernel_name": KERNEL_NAME, "probe_mime": PROBE_MIME,
-            "set_process_limit": sandboxed, "run_as": run_as}
+            "set_process_limit": sandboxed, "run_as": run_as, "oom_file": oom_file}
 
 
 def not_run_everywhere(nb: NotebookNode, english: str, japanese: str) -> None:
@@ -57,55 +89,160 @@ def not_run_everywhere(nb: NotebookNode, english: str, japanese: str) -> None:
     mark_not_run(nb, 0, english, japanese)
 
 
-def warn_unsandboxed() -> None:
-    print("=" * 100 + "\nWARNING: autograde runs this notebook WITHOUT a sandbox ($CNN1D_NO_SANDBOX=1): student "
-          "code can read and write your files and use the network.\n" + "=" * 100, file=sys.stderr, flush=True)
+def banner(text: str) -> None:
+    print("=" * 100 + f"\n{text}\n" + "=" * 100, file=sys.stderr, flush=True)
 
+
+def warn_unsandboxed() -> None:
+    banner("WARNING: autograde runs this notebook WITHOUT a sandbox ($CNN1D_NO_SANDBOX=1): student code can read and "
+           "write your files and use the network.")
+
+
+# ---- the sandbox's cgroup -----------------------------------------------------------------------------------------
+
+def warn_no_cgroup(reason: str) -> None:
+    banner(f"WARNING: autograde runs this notebook WITHOUT a cgroup: {reason}.\nOnly the rlimits bound it: memfd, "
+           "shared memory and tmpfs files are not limited by memory_bytes, it may use every core, and processes it "
+           f"leaves are not killed. Grade as root on a machine with writable cgroups (set {REQUIRE_CGROUP_ENV}=1 to "
+           "refuse instead).")
+
+
+@functools.cache
+def cleanup_stale_cgroups() -> None:
+    """Once per grader process: groups left by a grader that crashed (their processes are killed)."""
+    for folder in cgroups.cleanup_stale():
+        print(f"autograde: removed the cgroup {folder} of a grader that no longer runs", file=sys.stderr)
+
+
+def sandbox_cgroup(limits: SandboxLimits, cpus: float) -> cgroups.SandboxCgroup | None:
+    """The notebook's cgroup, or None after a loud warning (SandboxUnavailable if $CNN1D_REQUIRE_CGROUP=1)."""
+    cleanup_stale_cgroups()
+    group, reason = cgroups.SandboxCgroup.try_create("nb", limits.memory_bytes,
+                                                     limits.max_processes + CGROUP_PIDS_MARGIN, cpus)
+    if group is None:
+        if os.environ.get(REQUIRE_CGROUP_ENV) == "1":
+            raise SandboxUnavailable(f"no cgroup for the sandbox ({reason}) and {REQUIRE_CGROUP_ENV}=1")
+        warn_no_cgroup(reason)
+        return None
+    for warning in group.warnings:
+        print(f"autograde: cgroup warning: {warning}", file=sys.stderr, flush=True)
+    return group
+
+
+def check_cgroups(cpus: float) -> str:
+    """Once before a class is graded: the stale groups removed, and whether each sandbox gets a cgroup (a loud
+    warning if not; SandboxUnavailable if one is required). On cgroup v2 this is also when the grader, if alone in
+    its group, moves itself into a leaf so the sandboxes' groups can be made beside it."""
+    group = sandbox_cgroup(SandboxLimits(memory_bytes=64 << 20, max_processes=16), cpus)
+    if group is None:
+        return "no cgroup per sandbox: only rlimits bound the notebooks"
+    with group:
+        return f"each sandbox runs in its own cgroup ({group.layout.describe()}; {cpus:g} cores each)"
+
+
+# ---- running ------------------------------------------------------------------------------------------------------
 
 def execute_in_sandbox(nb: NotebookNode, limits: SandboxLimits,
                        no_sandbox: bool | None = None) -> tuple[NotebookNode, list[str]]:
-    """Run the notebook's code cells under the limits; returns the executed notebook and why cells failed."""
+    """Run the notebook's code cells under the limits; returns the executed notebook and why cells failed.
+    Raises SandboxStartError when the sandbox itself did not start."""
     no_sandbox = unsandboxed_allowed() if no_sandbox is None else no_sandbox
     if not no_sandbox and not bwrap_available():
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not available, so student code cannot be sandboxed: "
                                  f"{INSTALL_HINT}, or allow grading without a sandbox with {NO_SANDBOX_ENV}=1 "
                                  f"(python -m autograde.grade --no-sandbox) on a machine you do not mind student code "
                                  f"running on.")
-    settings = runner_settings(limits, sandboxed=not no_sandbox)
+    group = sandbox_cgroup(limits, sandbox_cpus())
+    try:
+        executed, reasons = run_in_group(nb, limits, no_sandbox, group)
+    finally:
+        if group is not None:
+            group.remove()  # kills whatever is left (an unsandboxed daemon, a stuck process) first
+    reasons += fit_to_size(executed, limits.max_graded_bytes, PROBE_MIME)
+    return executed, reasons
+
+
+def sandbox_command(limits: SandboxLimits, no_sandbox: bool, group: cgroups.SandboxCgroup | None,
+                    scratch: str) -> tuple[list[str], dict]:
+    """The command that starts the runner (in the group, under bwrap unless no_sandbox), and Popen's extra args."""
+    oom_file = group.oom_events_file() if group is not None else None
+    python = runner_python()
+    if no_sandbox:
+        warn_unsandboxed()
+        work = Path(scratch) / "cnn1d"
+        work.mkdir()
+        if DATA_DIR.is_dir():
+            (Path(scratch) / "data").symlink_to(DATA_DIR)
+        settings = runner_settings(limits, sandboxed=False, oom_file=str(oom_file) if oom_file else None)
+        command = [python, str(RUNNER), json.dumps(settings)]
+        extra = {"cwd": work, "env": kernel_env(scratch)}
+    else:
+        settings = runner_settings(limits, sandboxed=True, oom_file=OOM_FILE_IN_SANDBOX if oom_file else None)
+        command = bwrap_command([python, str(RUNNER), json.dumps(settings)], oom_file)
+        extra = {"env": kernel_env(SANDBOX_HOME)}
+    if group is not None:
+        command = group.wrap(command)  # enters the group before bwrap starts: no process of it escapes
+    return command, extra
+
+
+def run_in_group(nb: NotebookNode, limits: SandboxLimits, no_sandbox: bool,
+                 group: cgroups.SandboxCgroup | None) -> tuple[NotebookNode, list[str]]:
     payload = nbformat.writes(nb).encode()
+    stdout_limit = 2 * len(payload) + 2 * (limits.max_output_bytes + limits.max_probe_bytes) + RESULT_SLACK_BYTES
+
+    def stop() -> None:
+        if group is not None:
+            group.kill_all()
+        process.kill()  # bwrap's death takes the whole PID namespace with it (--die-with-parent)
+
     with tempfile.TemporaryDirectory(prefix="autograde-unsandboxed-") as scratch:
-        if no_sandbox:
-            warn_unsandboxed()
-            work = Path(scratch) / "cnn1d"
-            work.mkdir()
-            if DATA_DIR.is_dir():
-                (Path(scratch) / "data").symlink_to(DATA_DIR)
-            command = [sys.executable, str(RUNNER), json.dumps(settings)]
-            extra = {"cwd": work, "env": kernel_env(scratch)}
-        else:
-            command = bwrap_command([sys.executable, str(RUNNER), json.dumps(settings)])
-            extra = {"env": kernel_env(SANDBOX_HOME)}
+        command, extra = sandbox_command(limits, no_sandbox, group, scratch)
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    start_new_session=True, **extra)
-        try:
-            stdout, stderr = process.communicate(payload, timeout=limits.notebook_timeout + KILL_MARGIN)
-        except subprocess.TimeoutExpired:
-            process.kill()  # bwrap's death takes the whole PID namespace with it (--die-with-parent)
-            process.communicate()
-            english = f"the sandbox was still running {limits.notebook_timeout + KILL_MARGIN} s after it started"
-            not_run_everywhere(nb, english, "制限時間を過ぎてもサンドボックスが終了しませんでした")
-            return nb, [english]
+        run = exchange(process, payload, stdout_limit, limits.notebook_timeout + KILL_MARGIN, stop)
+        if group is not None:
+            group.kill_all()  # the notebook has ended: so has everything it started
+    return read_result(nb, limits, group, process.returncode, run)
+
+
+def read_result(nb: NotebookNode, limits: SandboxLimits, group: cgroups.SandboxCgroup | None, returncode: int,
+                run) -> tuple[NotebookNode, list[str]]:
+    """The executed notebook and the reasons, from what the runner sent (see runner.py's protocol)."""
+    started = run.stdout.startswith(STARTED)
+    oom = group is not None and group.oom_killed()
+    if group is not None and returncode == cgroups.JOIN_FAILED and "cgroup join:" in run.stderr:
+        raise SandboxStartError(f"the sandbox could not enter its cgroup: {run.stderr.strip()[-600:]}")
     try:
-        result = json.loads(stdout)
+        result = json.loads(run.stdout[len(STARTED):] if started else run.stdout)
         executed = nbformat.from_dict(result["notebook"])
-        reasons = [str(reason) for reason in result["reasons"]]
+        reasons = [str(reason)[:2000] for reason in result["reasons"]][:50]
+        kernel_started = result["started"] is True
+        output = str(result.get("output", ""))
     except (ValueError, KeyError, TypeError):
-        tail = stderr.decode(errors="replace").strip()[-600:]
-        english = f"the sandbox ended without a result (exit {process.returncode}): {tail}"
-        japanese = f"サンドボックスが結果を返さずに終了しました（終了コード {process.returncode}）"
-        not_run_everywhere(nb, english, japanese)
-        return nb, [english]
-    return executed, reasons
+        result = None
+    if not started or (result is not None and not kernel_started):
+        why = "; ".join(reasons) if result is not None else f"exit {returncode}"
+        tail = output if result is not None else run.stderr
+        raise SandboxStartError(f"the sandbox could not start the notebook's kernel (infrastructure, not the "
+                                f"student's notebook): {why}; its output: {tail.strip()[-1500:]}")
+    if result is not None:
+        return executed, reasons + ([group.summary()] if oom else [])
+    if run.timed_out:
+        english = f"the sandbox was still running {limits.notebook_timeout + KILL_MARGIN} s after it started"
+        japanese = "制限時間を過ぎてもサンドボックスが終了しませんでした"
+    elif run.overflowed:
+        english = "the sandbox's result was larger than its outputs' limits allow"
+        japanese = "サンドボックスの結果が出力の上限を超えました"
+    elif oom:  # the OOM killer took the runner (e.g. the memory was held by files, not by the kernel)
+        mib = limits.memory_bytes >> 20
+        english = (f"the sandbox ended without a result: out of memory (limit {mib} MiB): the notebook's "
+                   "processes, its files in /tmp and HOME and shared memory count together")
+        japanese = f"メモリ不足のため、サンドボックスが結果を返さずに終了しました（上限 {mib} MiB）"
+    else:
+        english = f"the sandbox ended without a result (exit {returncode}): {run.stderr.strip()[-600:]}"
+        japanese = f"サンドボックスが結果を返さずに終了しました（終了コード {returncode}）"
+    not_run_everywhere(nb, english, japanese)
+    return nb, [english] + ([group.summary()] if oom else [])
 
 
 class SandboxedExecute(NbGraderPreprocessor):

@@ -1,19 +1,27 @@
 """Runs one student notebook inside the autograde sandbox (autograde/sandbox/execute.py starts it under bubblewrap).
 
-    python runner.py '<settings JSON>'  < notebook.json  > {"notebook": ..., "reasons": [...]}
+    python runner.py '<settings JSON>'  < notebook.json  > STARTED {"notebook": ..., "reasons": [...], ...}
 
-Standalone on purpose (stdlib + nbformat + nbclient + jupyter_client): the sandbox hides the repository, so this
-file must not import autograde/ or solutions/, and it has no defaults: every setting (SETTINGS below) comes from the
-grader (autograde/sandbox/execute.py: runner_settings), which takes them from autograde/settings.py. The notebook,
+Standalone on purpose (stdlib + nbformat + nbclient + jupyter_client, and capped_output.py bound beside it): the
+sandbox hides the repository, so this file must not import autograde/ or solutions/, and it has no defaults: every
+setting (SETTINGS below) comes from the grader (autograde/sandbox/execute.py: runner_settings), which takes them
+from autograde/settings.py. The notebook,
 hidden tests included, arrives on stdin and never exists as a file the student's code could open; the result goes
 out on a private copy of stdout that the kernel does not inherit, so student code cannot forge it. This process
 makes itself non-dumpable so the kernel (same uid) cannot read the notebook out of its memory through /proc.
 
-Limits: a per-cell timeout (interrupt; if the kernel does not go idle, stop), a notebook wall-clock deadline, a cap
-on the bytes of output kept, rlimits set here before the kernel starts (memory, processes, file size, CPU), and
-kernel death (os._exit, segfault, a limit's signal) reported in the cell that was running. Every code cell that did
-not run gets an error output "not run: <reason>", so nbgrader scores its grade cell 0 and the feedback says why.
-Cells after the last grade cell can be skipped (settings skip_after_last_grade): they change no score."""
+Limits: a per-cell timeout (interrupt; if the kernel does not go idle, stop), a notebook wall-clock deadline, caps
+on the bytes of output kept per cell and per notebook and on what the kernel writes to its own stdout/stderr
+(capped_output.py, beside this file), rlimits set here before the kernel starts (memory, processes, open files, file
+size, CPU), and kernel death (os._exit, segfault, a limit's signal, the sandbox cgroup's OOM killer: settings
+oom_file is its counter) reported in the cell that was running. The kernel is the OOM killer's first choice
+(oom_score_adj 1000), so a notebook over its memory limit loses its kernel, not this runner and the result. Every
+code cell that did not run gets an error output "not run: <reason>", so nbgrader scores its grade cell 0 and the
+feedback says why. Cells after the last grade cell can be skipped (settings skip_after_last_grade): they change no
+score.
+
+Protocol on the result fd: STARTED once the kernel has started (before any student code runs), then the result JSON.
+Without STARTED the grader knows the sandbox itself failed (infrastructure), not the student's notebook."""
 
 import asyncio
 import ctypes
@@ -30,18 +38,25 @@ from queue import Empty
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellExecutionComplete  # noqa: E402
 from nbclient.util import ensure_async  # noqa: E402
+
+if __package__:  # imported by the grader (autograde/sandbox/execute.py)
+    from .capped_output import CappedClient, StreamTail
+else:  # run as a script in the sandbox, where capped_output.py is bound beside this file
+    from capped_output import CappedClient, StreamTail
 
 NOT_RUN = "NotRun"
 TIMEOUT = "CellTimeoutError"
 KERNEL_DIED = "KernelDied"
 INTERRUPT_GRACE = 10.0  # seconds the kernel gets to go idle after an interrupt
-KEPT_ERROR_CHARS = 4000  # an error output past the output cap keeps this much of its text
-# every setting the grader must pass (limits in seconds and bytes; run_as: [uid, gid] or null)
-SETTINGS = {"cell_timeout", "notebook_timeout", "memory_bytes", "max_processes", "max_output_bytes", "max_file_bytes",
-            "cpu_seconds", "skip_after_last_grade", "kernel_name", "probe_mime", "set_process_limit", "run_as"}
+STARTED = b"kernel started\n"  # written on the result fd once the kernel runs (see the module docstring)
+MAX_REASONS = 40  # reasons reported to the grader (one per stopped or limited cell)
+# every setting the grader must pass (limits in seconds and bytes; run_as: [uid, gid] or null; oom_file: the sandbox
+# cgroup's OOM counter file, or null)
+SETTINGS = {"cell_timeout", "notebook_timeout", "memory_bytes", "max_processes", "max_open_files", "max_output_bytes",
+            "max_cell_output_bytes", "max_probe_bytes", "max_graded_bytes", "max_file_bytes", "cpu_seconds",
+            "skip_after_last_grade", "kernel_name", "probe_mime", "set_process_limit", "run_as", "oom_file"}
 
 
 def error_output(ename: str, english: str, japanese: str) -> nbformat.NotebookNode:
@@ -67,8 +82,32 @@ def mark_not_run(nb, first_index: int, english: str, japanese: str, last_index: 
             cell.execution_count = None
 
 
-def describe_exit(code: int | None, settings: dict) -> tuple[str, str]:
-    """Why the kernel process ended, in English and Japanese."""
+def oom_kills(settings: dict) -> int | None:
+    """OOM kills in the sandbox's cgroup so far ("oom_kill N" of the file the grader bound), None without one."""
+    if not settings.get("oom_file"):
+        return None
+    try:
+        with open(settings["oom_file"], encoding="ascii") as handle:
+            for line in handle:
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def out_of_memory(settings: dict) -> tuple[str, str]:
+    mib = settings["memory_bytes"] >> 20
+    return (f"out of memory (limit {mib} MiB): the notebook's processes, its files in /tmp and HOME and shared memory "
+            "count together", f"メモリ不足（上限 {mib} MiB：プロセス、/tmp と HOME のファイル、共有メモリの合計）")
+
+
+def describe_exit(code: int | None, settings: dict, oom_before: int = 0) -> tuple[str, str]:
+    """Why the kernel process ended, in English and Japanese; oom_before: the cgroup's OOM kills before the cell."""
+    if code == -signal.SIGKILL and (oom_kills(settings) or 0) > oom_before:
+        english, japanese = out_of_memory(settings)
+        return f"the kernel was killed (SIGKILL): {english}", f"カーネルが強制終了されました：{japanese}"
     if code is None:
         return "the kernel stopped answering", "カーネルが応答しなくなりました"
     if code >= 0:
@@ -103,6 +142,7 @@ def apply_limits(settings: dict, processes: bool = True) -> None:
     cap(resource.RLIMIT_FSIZE, settings["max_file_bytes"])
     cap(resource.RLIMIT_CPU, settings["cpu_seconds"], settings["cpu_seconds"] + 5)
     cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_NOFILE, settings["max_open_files"])
     if processes:
         cap(resource.RLIMIT_NPROC, settings["max_processes"])
 
@@ -113,47 +153,6 @@ def make_undumpable() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
     except (OSError, AttributeError):
         pass
-
-
-class CappedClient(NotebookClient):
-    """NotebookClient that keeps at most max_output_bytes of output per notebook, then one note, then drops."""
-
-    def __init__(self, nb, max_output_bytes: int, probe_mime: str, **kwargs):
-        super().__init__(nb, **kwargs)
-        self.max_output_bytes = max_output_bytes
-        self.probe_mime = probe_mime  # hidden-test results: the score depends on them, never dropped early
-        self.kept_bytes = 0
-        self.cap_noted = False
-        self.accepting = True
-
-    def output(self, outs, msg, display_id, cell_index):
-        if not self.accepting:  # output of a cell after its timeout: nobody will look at it
-            return None
-        msg_type = msg["msg_type"]
-        content = msg.get("content", {})
-        size = len(content.get("text", "")) if msg_type == "stream" else len(json.dumps(content, default=str))
-        if not self.cap_noted and self.kept_bytes + size <= self.max_output_bytes:
-            self.kept_bytes += size
-            return super().output(outs, msg, display_id, cell_index)
-        if not self.cap_noted:
-            self.cap_noted = True
-            limit = self.max_output_bytes
-            # stdout, not stderr: nbgrader scores a grade cell with any stderr 0, and printing a lot is not an error
-            outs.append(nbformat.v4.new_output("stream", name="stdout", text=(
-                f"\n[autograde] output limit of {limit} bytes per notebook reached: further output of this "
-                f"notebook is not kept.\n[autograde] このノートブックの出力が上限 {limit} バイトに達したため、"
-                "以降の出力は保存されません。\n")))
-        if msg_type == "error":  # never drop an error: a grade cell without it would look passed
-            content = msg["content"]
-            text = "\n".join(content.get("traceback", []))[-KEPT_ERROR_CHARS:]
-            outs.append(nbformat.v4.new_output("error", ename=str(content.get("ename", "Error"))[:200],
-                                               evalue=str(content.get("evalue", ""))[:KEPT_ERROR_CHARS],
-                                               traceback=[text]))
-        elif (msg_type in ("display_data", "execute_result") and self.probe_mime in msg["content"].get("data", {})
-              and self.kept_bytes + size <= 2 * self.max_output_bytes):
-            self.kept_bytes += size  # hidden-test results: the score depends on them
-            return super().output(outs, msg, display_id, cell_index)
-        return None
 
 
 async def next_message(channel, timeout: float):
@@ -186,13 +185,15 @@ def sandbox_tasks() -> dict[int, int]:
 
 
 class Runner:
-    def __init__(self, nb, settings: dict):
+    def __init__(self, nb, settings: dict, result_fd: int):
         self.nb = nb
         self.settings = settings
+        self.result_fd = result_fd
+        self.started = False
         self.reasons: list[str] = []
         self.deadline = time.monotonic() + settings["notebook_timeout"]
-        self.client = CappedClient(nb, settings["max_output_bytes"], settings["probe_mime"],
-                                   kernel_name=settings["kernel_name"], timeout=settings["cell_timeout"],
+        self.oom_before = 0  # the cgroup's OOM kills before the running cell
+        self.client = CappedClient(nb, settings, kernel_name=settings["kernel_name"], timeout=settings["cell_timeout"],
                                    allow_errors=True, record_timing=False,
                                    extra_arguments=["--HistoryManager.hist_file=:memory:"],
                                    resources={"metadata": {"path": os.getcwd()}})
@@ -206,6 +207,9 @@ class Runner:
     async def run(self) -> None:
         last = self.last_cell_to_run()
         async with self.client.async_setup_kernel():
+            self.expose_kernel_to_oom_killer()
+            os.write(self.result_fd, STARTED)
+            self.started = True
             for index, cell in enumerate(self.nb.cells[:last + 1]):
                 if cell.cell_type != "code" or not cell.source.strip():
                     continue
@@ -217,6 +221,20 @@ class Runner:
                     mark_not_run(self.nb, index + 1, english, japanese, last)
                     break
             await self.stop_kernel()
+
+    def expose_kernel_to_oom_killer(self) -> None:
+        """oom_score_adj 1000 for the kernel (inherited by what it starts): over the cgroup's memory limit the OOM
+        killer takes it, not this runner (which may hold more memory than a kernel whose memory is in memfd or
+        tmpfs files). Student code can lower it back to 0 at most (what the runner has): then the runner may be
+        the one killed, and the grader still reports the notebook out of memory."""
+        process = getattr(self.client.km.provisioner, "process", None)
+        if process is None:
+            return
+        try:
+            with open(f"/proc/{process.pid}/oom_score_adj", "w", encoding="ascii") as handle:
+                handle.write("1000")
+        except OSError as error:
+            print(f"sandbox runner: cannot raise the kernel's oom_score_adj: {error}", file=sys.stderr)
 
     def end_stray_processes(self, cell, index: int) -> None:
         """A cell left the sandbox near its process limit (a fork bomb): kill all but the kernel and this runner,
@@ -251,6 +269,7 @@ class Runner:
         kc, km = self.client.kc, self.client.km
         cell.outputs = []
         cell.execution_count = None
+        self.oom_before = oom_kills(self.settings) or 0  # a SIGKILL after more OOM kills: out of memory
         self.client.accepting = True
         self.client.clear_before_next_output = False
         msg_id = await ensure_async(kc.execute(cell.source, store_history=True, stop_on_error=False))
@@ -287,7 +306,7 @@ class Runner:
     def died(self, cell) -> tuple[str, str]:
         process = getattr(self.client.km.provisioner, "process", None)
         code = process.poll() if process is not None else None
-        english, japanese = describe_exit(code, self.settings)
+        english, japanese = describe_exit(code, self.settings, self.oom_before)
         cell.outputs.append(error_output(KERNEL_DIED, english + " while this cell ran.",
                                          japanese + "（このセルの実行中）"))
         return f"kernel died in an earlier cell: {english}", f"前のセルでカーネルが停止しました：{japanese}"
@@ -327,6 +346,20 @@ class Runner:
                 "制限時間を超えたセルを中断できなかったため、カーネルを停止しました")
 
 
+def redirect_own_output() -> tuple[int, StreamTail]:
+    """Private copies of stdout (the result) and stderr; fds 1 and 2 then lead to a StreamTail, so what the kernel
+    (which inherits them) or this runner writes there is bounded before it reaches the grader."""
+    result_fd = os.dup(1)  # os.dup: not inherited by the kernel
+    read_end, write_end = os.pipe()
+    os.set_inheritable(read_end, False)
+    os.dup2(write_end, 1)
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    tail = StreamTail(read_end)
+    tail.start()
+    return result_fd, tail
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print("usage: runner.py '<settings JSON>' < notebook.json", file=sys.stderr)
@@ -342,19 +375,17 @@ def main() -> int:
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
-    # the result goes out on a private fd; the kernel inherits a stdout that leads to stderr
-    result_fd = os.dup(1)
-    os.dup2(2, 1)
     make_undumpable()
+    result_fd, own_output = redirect_own_output()
     nb = nbformat.reads(sys.stdin.read(), as_version=4)
     sys.stdin.close()
     apply_limits(settings, processes=settings["set_process_limit"])
     os.environ["NBGRADER_EXECUTION"] = "autograde"
-    runner = Runner(nb, settings)
+    runner = Runner(nb, settings, result_fd)
     try:
         asyncio.run(runner.run())
     except Exception as error:  # kernel failed to start, or the channels broke: say so in every unrun cell
-        english = f"the kernel could not run this notebook ({type(error).__name__}: {error})"
+        english = f"the kernel could not run this notebook ({type(error).__name__}: {str(error)[:500]})"
         japanese = f"カーネルがこのノートブックを実行できませんでした（{type(error).__name__}）"
         runner.reasons.append(english)
         pending = [index for index, cell in enumerate(nb.cells)
@@ -362,7 +393,13 @@ def main() -> int:
                    and not cell.outputs]
         for index in pending:
             mark_not_run(nb, index, english, japanese, index)
-    payload = json.dumps({"notebook": nb, "reasons": runner.reasons}).encode()
+    reasons = runner.reasons[:MAX_REASONS]
+    if len(runner.reasons) > MAX_REASONS:
+        reasons.append(f"... and {len(runner.reasons) - MAX_REASONS} more")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    payload = json.dumps({"notebook": nb, "reasons": reasons, "started": runner.started,
+                          "output": own_output.text()}, ensure_ascii=False).encode("utf-8", "replace")
     with os.fdopen(result_fd, "wb") as out:
         out.write(payload)
     return 0

@@ -17,6 +17,8 @@ the cell.
 
 import ast
 import difflib
+import os
+import stat
 from pathlib import Path
 
 import nbformat
@@ -27,7 +29,7 @@ from autograde.scan.cell_scanner import scan_cell
 from autograde.scan.flags import Flag
 from autograde.scan.python_tree import bound_names, collect_aliases, parse_cell
 from autograde.scan.rules import BUILTIN_NAMES, CORE_CHECK_BUILTINS
-from autograde.settings import PROBE_MIME
+from autograde.settings import MAX_NOTEBOOK_BYTES, PROBE_MIME
 
 
 def normalized(source: str) -> str:
@@ -156,6 +158,19 @@ def builtins_used_by_checks(notebook_name: str, released_cells) -> frozenset[str
     return frozenset(used)
 
 
+def read_regular_file(path: Path) -> str:
+    """The text of a regular file no larger than MAX_NOTEBOOK_BYTES; a symlink, fifo or device is never followed
+    or waited on (OSError)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            raise OSError(f"{path.name} has {info.st_size} bytes, more than {MAX_NOTEBOOK_BYTES}")
+        return handle.read(MAX_NOTEBOOK_BYTES + 1).decode("utf-8")
+
+
 def scan_notebook(path: Path, released_path: Path | None = None) -> list[Flag]:
     """Flags for one submitted notebook, compared with its released version when given."""
     path = Path(path)
@@ -163,7 +178,9 @@ def scan_notebook(path: Path, released_path: Path | None = None) -> list[Flag]:
         raise FileNotFoundError(f"static scan: released notebook {released_path} does not exist")
     released = nbformat.read(released_path, as_version=4) if released_path is not None else None
     try:
-        notebook = nbformat.read(path, as_version=4)
+        notebook = nbformat.reads(read_regular_file(path), as_version=4)
+    except MemoryError:
+        raise
     except Exception as error:  # noqa: BLE001 - any unreadable submission is the same verdict
         return [Flag(path.stem, -1, 0, "unreadable-notebook", f"{type(error).__name__}: {error}"[:200])]
     scan, edited = cells_to_scan(notebook, released)
@@ -187,6 +204,8 @@ def scan_submission(folder: Path, release_dir: Path) -> list[Flag]:
         released = Path(release_dir) / path.name
         try:
             flags += scan_notebook(path, released if released.is_file() else None)
+        except MemoryError:
+            raise
         except Exception as error:  # noqa: BLE001 - one odd notebook must not stop the grading of the class
             flags.append(Flag(path.stem, -1, 0, "scan-error", f"{type(error).__name__}: {error}"[:200]))
     return flags

@@ -67,20 +67,44 @@ def transform(source: str) -> str:
     return transformer().transform_cell(source)
 
 
-@functools.lru_cache(maxsize=4096)  # the given cells are the same in every submission: parse them once
+CACHED_SOURCE_CHARS = 20_000  # the given cells: the same in every submission, parsed once; student cells are not kept
+
+
 def parse_cell(source: str) -> tuple[ast.Module | None, str | None]:
     """(tree, None), or (None, reason) when the cell is not Python even after the IPython translation.
 
-    Plain Python is parsed as it is (IPython leaves valid Python unchanged, and the tokenizing costs time); the
-    trees are shared between callers, so nothing may change them."""
+    Plain Python is parsed as it is (IPython leaves valid Python unchanged, and the tokenizing costs time). Small
+    sources (the given cells, repeated in every submission) are parsed once and their trees shared between callers,
+    so nothing may change them; large ones are never cached (a cache of every tree held gigabytes)."""
+    if len(source) <= CACHED_SOURCE_CHARS:
+        return parse_small_cell(source)
+    return parse_source(source)
+
+
+@functools.lru_cache(maxsize=512)
+def parse_small_cell(source: str) -> tuple[ast.Module | None, str | None]:
+    return parse_source(source)
+
+
+def parse_source(source: str) -> tuple[ast.Module | None, str | None]:
+    """parse_cell without the cache. Python's parser raises MemoryError both when memory runs out and when code is
+    nested too deeply for its stack (short code, then): for a large source it is the scan's memory budget
+    (autograde/scan/child.py), raised again."""
     try:
         return ast.parse(source), None
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except MemoryError:
+        if len(source) > CACHED_SOURCE_CHARS:
+            raise
+    except (SyntaxError, ValueError, RecursionError):
         pass
     try:
         return ast.parse(transform(source)), None
     except SyntaxError as error:
         return None, f"line {error.lineno}: {error.msg}"
+    except MemoryError:
+        if len(source) > CACHED_SOURCE_CHARS:
+            raise
+        return None, "MemoryError: nested too deeply to parse"
     except Exception as error:  # noqa: BLE001 - IPython's transformer can fail on odd input: same verdict
         return None, f"{type(error).__name__}: {error}"
 

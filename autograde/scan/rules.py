@@ -43,6 +43,8 @@ RULES = {
     "changed-cell-type": "changed the type of a released cell (code/markdown); it is graded with the release's type",
     "moved-cell": "moved a released cell (given code, solution or test); it is graded in the release's order",
     "scan-error": "the scanner could not analyse this cell or notebook (nested too deeply?): read it yourself",
+    "scan-budget": "the scan of this notebook ran out of its time or memory budget (megabytes of code?): read it "
+                   "yourself",
 }
 
 
