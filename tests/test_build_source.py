@@ -139,3 +139,8 @@ def test_course_notebook_builds_cleanly(item):
     assert report.filled, f"{item.filename} has no stub"
     assert not any(find_stubs(cell.source) for cell in source.cells if cell.cell_type == "code")
     assert [c.source for c in release_of(nbformat.from_dict(source)).cells] == [c.source for c in student.cells]
+
+
+def test_hidden_section_ending_in_a_probe_call_is_not_a_warning():
+    _, report = build_source.assemble(pilot(), WHERE, MODULE, dict(SECTIONS, test_double='_probe("test_double", [], f)'))
+    assert report.errors == [] and report.warnings == []

@@ -5,11 +5,12 @@ scores exactly what its wrong implementation deserves (its targeted grade cells 
 with its rule on its line; grading finished for every student; the honest students score what they always do; the
 gradebook is intact; no submission changed; nothing was planted outside the sandbox; no connection reached the
 grader's loopback; the feedback of a stopped notebook says why. Under the memory, output and scan attacks the
-grading processes (this one, the fork server, nbgrader workers, the scan child: everything but the sandboxes, which
-their cgroups bound) stay under 1 GiB, measured from /proc while the class is graded, and no autograded notebook or
-feedback page is over the size limit. Needs bubblewrap (`make install` / .ci/run install it); without it the run
-refuses to grade and these tests fail. Needs writable cgroups too (root, as in CI): without them the memory and
-CPU attacks are not contained, which test_sandboxes_have_cgroups says first.
+grading processes (a fresh `autograde` process as an instructor starts it, its fork server, nbgrader workers, the scan
+child: everything but the sandboxes, which their cgroups bound) stay under 1 GiB, measured from /proc while the class
+is graded, and so does `make feedback`; no autograded notebook or feedback page is over the size limit. Needs
+bubblewrap (`make install` / .ci/run install it); without it the run refuses to grade and these tests fail. Needs
+writable cgroups too (root, as in CI): without them the memory and CPU attacks are not contained, which
+test_sandboxes_have_cgroups says first.
 """
 
 import json
@@ -17,6 +18,8 @@ import os
 import re
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -30,11 +33,11 @@ from autograde.build.release import release
 from autograde.course import ASSIGNMENT, REPO, Course
 from autograde.demo_class.hostile_attacks import ATTACK_PORT, ATTACKS
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
-from autograde.grade.cli import grade
 from autograde.grade.gradebook import integrity_problems
 from autograde.grade.submission_check import NBGRADER_FILES, tree_digest
-from autograde.report.feedback import make_feedback, visible_text
+from autograde.report.feedback import visible_text
 from autograde.report.grades import read_scores
+from autograde.report.summary_page import PAGE as SUMMARY_PAGE
 from autograde.sandbox.cgroups import SandboxCgroup
 from autograde.scan.flags import read_flags
 from autograde.settings import SandboxLimits, cpu_share
@@ -50,8 +53,9 @@ GRADER_MEMORY_LIMIT = 1 << 30
 
 class TreeMemory:
     """Polls /proc while the class is graded: the peak of the summed PSS (shared pages counted once, in
-    proportion) of this process and all its descendants, except the sandboxes (processes in a cnn1d- cgroup other
-    than a grader's own leaf), which their own cgroups bound."""
+    proportion) of all the descendants of this process, except the sandboxes (processes in a cnn1d- cgroup other
+    than a grader's own leaf), which their own cgroups bound. This process (pytest, with whatever earlier tests
+    loaded) is not counted: the grading runs in a child, as it does for an instructor."""
 
     def __init__(self, interval: float = 0.1):
         self.interval = interval
@@ -79,10 +83,11 @@ class TreeMemory:
         return 0
 
     def sample(self) -> None:
-        tree, pending, total, names = process_children(), [os.getpid()], 0, []
+        tree, total, names = process_children(), 0, []
+        pending = list(tree.get(os.getpid(), []))  # pytest itself is not a grading process
         while pending:
             pid = pending.pop()
-            if pid != os.getpid() and self.in_sandbox(pid):
+            if self.in_sandbox(pid):
                 continue  # bounded by its own cgroup; its children are in it too
             size = self.pss(pid)
             total += size
@@ -133,6 +138,19 @@ class Accomplice:
         self.server.close()
 
 
+def run_in_child(call: str):
+    """Run `call` (grade(...) or make_feedback(...)) in a fresh Python process, as `make autograde` would; its
+    result, which must be JSON."""
+    code = ("import json\nfrom pathlib import Path\nfrom autograde.course import Course\n"
+            "from autograde.grade.cli import grade\nfrom autograde.report.feedback import make_feedback\n"
+            f"print('RESULT', json.dumps({call}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=os.environ.copy(), capture_output=True,
+                          text=True)
+    results = [line[len("RESULT "):] for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0 and results, f"{call} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return json.loads(results[-1])
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
@@ -152,7 +170,7 @@ def hostile(tmp_path_factory):
     patch.setenv("CNN1D_SANDBOX_LIMITS", json.dumps(LIMITS))
     try:
         with TreeMemory() as memory:
-            failed = grade(course, force=True, workers=WORKERS)
+            failed = run_in_child(f"grade(Course(Path({str(course.root)!r})), force=True, workers={WORKERS})")
     finally:
         patch.undo()
         accomplice.close()
@@ -160,7 +178,7 @@ def hostile(tmp_path_factory):
         for canary in canaries[1:]:
             canary.unlink(missing_ok=True)
     with TreeMemory() as feedback_memory:
-        feedback_ok = make_feedback(course)
+        feedback_ok = run_in_child(f"make_feedback(Course(Path({str(course.root)!r})))")
     return SimpleNamespace(course=course, failed=failed, scores=read_scores(course), flags=read_flags(course),
                            submitted_before=before, submitted_after=tree_digest(course.submitted_dir),
                            canaries=canaries_after, connections=accomplice.connections, feedback_ok=feedback_ok,
@@ -290,7 +308,10 @@ def test_no_autograded_notebook_or_feedback_page_is_over_the_size_limit(hostile)
     limit = SandboxLimits().max_graded_bytes
     graded = sorted(hostile.course.autograded_dir.glob(f"*/{ASSIGNMENT}/*.ipynb"))
     pages = sorted(hostile.course.feedback_dir.glob(f"*/{ASSIGNMENT}/*.html"))
-    assert len(graded) >= len(IDS) and len(pages) == len(graded)
+    notebook_pages = [page for page in pages if page.name != SUMMARY_PAGE]
+    summaries = [page for page in pages if page.name == SUMMARY_PAGE]
+    assert len(graded) >= len(IDS) and len(notebook_pages) == len(graded)
+    assert len(summaries) == len({path.parent.parent.name for path in graded})
     largest = max(graded + pages, key=lambda path: path.stat().st_size)
     print(f"\n    largest: {largest.relative_to(hostile.course.root)} {largest.stat().st_size / 1e6:.2f} MB "
           f"(limit {limit / 1e6:.2f} MB)")

@@ -120,9 +120,13 @@ def read_sections(path: Path, shared: Path | None = None) -> HiddenTests:
         raise HiddenTestsError(f"{path.name}: {error}") from None
 
 
+NONE_RETURNING = ("print", "_probe")  # calls whose value Jupyter does not display
+
+
 def ends_with_expression(code: str) -> bool:
-    """True if the code's last statement is an expression other than print(...): if its value is not None,
-    Jupyter displays it under the grade cell (an object repr changes every run and breaks nbval)."""
+    """True if the code's last statement is an expression other than print(...) or _probe(...) (both return None):
+    if its value is not None, Jupyter displays it under the grade cell (an object repr changes every run and breaks
+    nbval)."""
     try:
         body = ast.parse(code).body
     except SyntaxError:
@@ -130,7 +134,7 @@ def ends_with_expression(code: str) -> bool:
     if not body or not isinstance(body[-1], ast.Expr):
         return False
     value = body[-1].value
-    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print")
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in NONE_RETURNING)
 
 
 def with_hidden_section(source: str, code: str) -> str:
