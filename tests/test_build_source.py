@@ -142,5 +142,6 @@ def test_course_notebook_builds_cleanly(item):
 
 
 def test_hidden_section_ending_in_a_probe_call_is_not_a_warning():
-    _, report = build_source.assemble(pilot(), WHERE, MODULE, dict(SECTIONS, test_double='_probe("test_double", [], f)'))
+    sections = dict(SECTIONS, test_double='_probe("test_double", [], f)')
+    _, report = build_source.assemble(pilot(), WHERE, MODULE, sections)
     assert report.errors == [] and report.warnings == []
