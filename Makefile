@@ -7,7 +7,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export KERAS_BACKEND ?= numpy
 
 .PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab lab-instructor \
-	student-bundle source sync-given bwrap browser
+	student-bundle source sync-given bwrap browser time-limits
 
 install: $(STAMP) bwrap browser
 
@@ -57,6 +57,10 @@ demo: $(STAMP) bwrap
 
 release: $(STAMP)
 	$(PY) -m autograde.build.release
+
+# measure the reference in the sandbox; write autograde/time_limits.json and its table in docs/instructor.md
+time-limits: $(STAMP) bwrap
+	$(PY) -m autograde.grade.time_limits --runs 2 --write
 
 autograde: $(STAMP) bwrap
 	$(PY) -m autograde.grade

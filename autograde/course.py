@@ -44,6 +44,12 @@ class Course:
         return self.root / "submitted"
 
     @property
+    def to_grade_dir(self) -> Path:
+        """to_grade/<student>/: what autograde read from submitted/ (received/) and the copy nbgrader grades (cnn1d/),
+        made by autograde/grade/intake.py"""
+        return self.root / "to_grade"
+
+    @property
     def autograded_dir(self) -> Path:
         return self.root / "autograded"
 

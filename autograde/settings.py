@@ -1,13 +1,18 @@
 """Every setting of the grading pipeline, in one place: names, environment variables, sandbox limits.
 
 Units: seconds and bytes everywhere. An instructor changes a limit here, or for one run with
-$CNN1D_SANDBOX_LIMITS (JSON of SandboxLimits fields, e.g. '{"cell_timeout": 30}'); docs/instructor.md explains
-each limit and a test keeps its table equal to these values.
+$CNN1D_SANDBOX_LIMITS (JSON of SandboxLimits fields, e.g. '{"cell_timeout": 30}') and $CNN1D_STUDENT_LIMITS (JSON
+of StudentLimits fields); docs/instructor.md explains each limit and a test keeps its tables equal to these values.
+The time limits of each notebook and the time budget of a student are measured on the reference solution
+(`make time-limits` writes autograde/time_limits.json, read here; autograde/grade/time_limits.py says how).
 """
 
+import functools
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 
 COURSE_ID = "cnn1d-scratch"  # nbgrader's CourseDirectory.course_id
 ASSIGNMENT = "cnn1d"  # the one nbgrader assignment: every notebook of notebooks/
@@ -21,12 +26,17 @@ SANDBOX_LIMITS_ENV = "CNN1D_SANDBOX_LIMITS"  # JSON overriding SandboxLimits fie
 SKIP_AFTER_LAST_GRADE_ENV = "AUTOGRADE_SKIP_AFTER_LAST_GRADE"  # "0" runs the cells after the last grade cell too
 EXCHANGE_ROOT_ENV = "CNN1D_EXCHANGE_ROOT"  # nbgrader's exchange (default: course/exchange; a hub sets its own)
 HUB_EXCHANGE_ROOT = "/srv/nbgrader/exchange"  # the hub recipe's exchange (deploy/jupyterhub/)
+STUDENT_LIMITS_ENV = "CNN1D_STUDENT_LIMITS"  # JSON overriding StudentLimits fields for one run
+STUDENT_DEADLINE_ENV = "CNN1D_STUDENT_DEADLINE"  # set by the grader for one student: the end of their time budget
 SANDBOX_CPUS_ENV = "CNN1D_SANDBOX_CPUS"  # cores each sandbox may use: set by a grading run to cores / workers
 SCAN_LIMITS_ENV = "CNN1D_SCAN_LIMITS"  # JSON overriding ScanLimits fields for one run
 REQUIRE_CGROUP_ENV = "CNN1D_REQUIRE_CGROUP"  # "1": refuse to grade without a cgroup per sandbox (instead of warning)
 
+TIME_LIMITS_FILE = Path(__file__).resolve().with_name("time_limits.json")  # written by `make time-limits`
+
 KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
 MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
+MAX_NOTEBOOK_VALUES = 1_000_000  # JSON values in a submitted notebook: bounds the memory (~100 MB) of parsing it
 
 MIB = 1 << 20
 VALIDATE_WIDTH = 160  # characters per line of Validate's report (nbgrader's default 90 cut got/expected off)
@@ -65,6 +75,24 @@ class SandboxLimits:
 
 
 @dataclass(frozen=True)
+class StudentLimits:
+    """What grading one student may take, all notebooks together (enforced in autograde/grade/student.py)."""
+
+    wall_seconds: int = 1800  # time budget of one student; autograde/time_limits.json sets it from the reference
+    after_budget_seconds: int = 15  # each notebook still to grade once the budget is spent (a correct one needs ~3 s)
+    stop_margin_seconds: int = 300  # past budget + the notebooks' after-budget time + this, the student's grading
+    # process is stopped (a safety net: the sandbox deadlines end every notebook before)
+    retries: int = 1  # a grading process that fails for a reason outside the notebook is run again this often
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            least = 0 if field.name == "retries" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"student limit {field.name} must be an integer of at least {least}, got {value!r}")
+
+
+@dataclass(frozen=True)
 class ScanLimits:
     """What the static scan (autograde/scan/child.py, a child process) may spend on one notebook; a notebook it
     cannot scan within them is flagged scan-budget and graded as usual."""
@@ -79,24 +107,51 @@ class ScanLimits:
                 raise ValueError(f"scan limit {field.name} must be a positive integer, got {value!r}")
 
 
-def limits_from_environment(kind, name: str, environ):
-    """kind's defaults with the JSON object in $name applied (unknown keys and bad values refused, with the reason)."""
-    overrides = environ.get(name) or "{}"
+@functools.cache
+def measured_time_limits(path: Path = TIME_LIMITS_FILE) -> dict:
+    """autograde/time_limits.json ({} if not measured yet): per notebook cell_timeout and notebook_timeout, and the
+    student budget, derived from the reference solution's measured times (autograde/grade/time_limits.py)."""
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def overridden(limits, variable: str, environ):
+    """`limits` with the fields the JSON object in $variable names replaced (ValueError naming the problem)."""
+    overrides = environ.get(variable) or "{}"
     try:
         changes = json.loads(overrides)
     except json.JSONDecodeError as error:
-        raise ValueError(f"${name} is not JSON ({error}): {overrides!r}") from None
-    known = {field.name for field in fields(kind)}
+        raise ValueError(f"${variable} is not JSON ({error}): {overrides!r}") from None
+    known = {field.name for field in fields(limits)}
     if not isinstance(changes, dict) or set(changes) - known:
-        raise ValueError(f"${name} must be a JSON object with keys among {sorted(known)}, got {overrides!r}")
-    return kind(**changes)
+        raise ValueError(f"${variable} must be a JSON object with keys among {sorted(known)}, got {overrides!r}")
+    return replace(limits, **changes)
 
 
-def sandbox_limits(environ=os.environ) -> SandboxLimits:
-    """The limits of this run: the defaults above, then $CNN1D_SANDBOX_LIMITS, then $AUTOGRADE_SKIP_AFTER_LAST_GRADE."""
-    limits = limits_from_environment(SandboxLimits, SANDBOX_LIMITS_ENV, environ)
+def student_limits(environ=os.environ) -> StudentLimits:
+    """The defaults, the measured budget (autograde/time_limits.json), then $CNN1D_STUDENT_LIMITS."""
+    limits = StudentLimits()
+    budget = measured_time_limits().get("student_budget")
+    if budget:
+        limits = replace(limits, wall_seconds=budget)
+    return overridden(limits, STUDENT_LIMITS_ENV, environ)
+
+
+def sandbox_limits(environ=os.environ, notebook: str | None = None) -> SandboxLimits:
+    """The limits of this run for one notebook (e.g. "01_simple_conv1d"): the defaults above, the notebook's measured
+    time limits (autograde/time_limits.json), $CNN1D_SANDBOX_LIMITS, $AUTOGRADE_SKIP_AFTER_LAST_GRADE; then the
+    notebook deadline is cut to what is left of the student's time budget ($CNN1D_STUDENT_DEADLINE), but never below
+    StudentLimits.after_budget_seconds."""
+    limits = SandboxLimits()
+    measured = measured_time_limits().get("notebooks", {}).get(notebook or "", {}).get("limits", {})
+    limits = overridden(replace(limits, **measured), SANDBOX_LIMITS_ENV, environ)
     if environ.get(SKIP_AFTER_LAST_GRADE_ENV) in ("0", "1"):
         limits = replace(limits, skip_after_last_grade=environ[SKIP_AFTER_LAST_GRADE_ENV] == "1")
+    if environ.get(STUDENT_DEADLINE_ENV):
+        left = int(float(environ[STUDENT_DEADLINE_ENV]) - time.time())
+        floor = student_limits(environ).after_budget_seconds
+        limits = replace(limits, notebook_timeout=min(limits.notebook_timeout, max(left, floor)))
     return limits
 
 
@@ -114,7 +169,7 @@ class IntakeLimits:
 
 def scan_limits(environ=os.environ) -> ScanLimits:
     """The static scan's limits: the defaults of ScanLimits, then $CNN1D_SCAN_LIMITS."""
-    return limits_from_environment(ScanLimits, SCAN_LIMITS_ENV, environ)
+    return overridden(ScanLimits(), SCAN_LIMITS_ENV, environ)
 
 
 def sandbox_cpus(environ=os.environ) -> float:

@@ -34,7 +34,7 @@ from autograde.course import ASSIGNMENT, REPO, Course
 from autograde.demo_class.hostile_attacks import ATTACK_PORT, ATTACKS
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
 from autograde.grade.gradebook import integrity_problems
-from autograde.grade.submission_check import tree_digest
+from autograde.grade.submission_check import NBGRADER_FILES, tree_digest
 from autograde.report.feedback import visible_text
 from autograde.report.grades import read_scores
 from autograde.report.summary_page import PAGE as SUMMARY_PAGE
@@ -198,6 +198,28 @@ def test_sandboxes_have_cgroups():
 def test_every_student_was_graded(hostile):
     assert hostile.failed == 0
     assert set(DEMO_STUDENTS) | set(IDS) <= set(hostile.scores)
+
+
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.flagged], ids=[a.student for a in ATTACKS if a.flagged])
+def test_attack_is_flagged(hostile, attack):
+    """Flags that are not on a line of code: links and special files, metadata and structure edits."""
+    flags = hostile.flags.get(attack.student, [])
+    for rule, text in attack.flagged:
+        assert [flag for flag in flags if flag.rule == rule and text in flag.text], \
+            f"{attack.student}: no {rule} flag with {text!r}; flags: {flags}"
+
+
+def test_only_notebooks_reach_autograded_and_feedback(hostile):
+    """Extra files, links, fifos and devices of a submission are never copied: autograded/ and feedback/ hold the
+    notebooks (and nbgrader's timestamp.txt), as regular files, for every student."""
+    course = hostile.course
+    for top in (course.autograded_dir, course.feedback_dir, course.to_grade_dir):
+        for path in top.rglob("*"):
+            assert not path.is_symlink() and (path.is_dir() or path.is_file()), path
+            if path.is_file() and top != course.to_grade_dir:
+                assert path.suffix in (".ipynb", ".html") or path.name in NBGRADER_FILES, path
+    copied = [path for path in course.autograded_dir.rglob("*") if path.name in ("p7_stride.py", "solutions")]
+    assert copied == []
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=IDS)

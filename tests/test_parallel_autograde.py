@@ -2,12 +2,18 @@
 
 A small class in a temporary course: the demo class (blank, partial, reference) on two notebooks, so that it runs
 in a few minutes. Graded once with --workers 1 (nbgrader writes the gradebook itself) and once with --workers 2
-(per-worker copies, merged one student at a time); then regraded, and regraded with one nbgrader call failing and
-one worker breaking.
+(per-worker copies, merged one student at a time); then regraded, regraded with a grading process killed mid-student
+(retried, graded), and regraded with one nbgrader call failing and one worker breaking every time (retried once,
+then reported; their previous grades kept) and one merge failing once (retried, merged).
 """
 
+import os
 import shutil
+import signal
 import sqlite3
+import threading
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -91,6 +97,65 @@ def test_regrade_replaces_rows(courses):
     assert integrity_problems(courses.parallel.gradebook) == []
 
 
+def descends_from_this_process(pid: int) -> bool:
+    while pid > 1:
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid == os.getpid():
+            return True
+    return False
+
+
+def grading_process_of(course: Course, student: str) -> int | None:
+    """pid of this test's forked grading process writing <course>/logs/.workers-*/<student>.log (through /proc/*/fd;
+    other graders on the machine are never touched)."""
+    logs = str(course.logs_dir) + "/.workers-"
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
+            except OSError:
+                continue
+            if any(link.startswith(logs) and link.endswith(f"/{student}.log") for link in links) \
+                    and descends_from_this_process(int(entry.name)):
+                return int(entry.name)
+    return None
+
+
+def test_a_grading_process_killed_mid_student_is_retried(courses):
+    """SIGKILL the grading process of one student once nbgrader has started on their notebooks: the student is
+    graded again, merged, and scores what they did; the log holds both attempts."""
+    course = courses.parallel
+    before = class_scores(course)
+    killed = []
+
+    def killer():
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not killed:
+            pid = grading_process_of(course, "reference")
+            log = next(course.logs_dir.glob(".workers-*/reference.log"), None)
+            if pid and log and "Sanitizing" in log.read_text(errors="replace"):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        assert grade(course, force=True, workers=2) == 0
+    finally:
+        killed.append(None)  # stop the killer if grading ended first
+        thread.join()
+    assert killed[0] is not None, "the grading process of reference was never seen"
+    assert class_scores(course) == before
+    log = (course.logs_dir / "autograde-reference.log").read_text()
+    assert "===== attempt 1 (the grading process was killed by SIGKILL before nbgrader finished) =====" in log
+    assert "===== attempt 2 =====" in log
+    assert integrity_problems(course.gradebook) == []
+
+
 def test_failing_student_keeps_previous_grades(courses, monkeypatch):
     course = courses.parallel
     before = class_scores(course)
@@ -107,11 +172,24 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
             outcome.returncode, outcome.output = 1, outcome.output + "\nERROR: injected"
         return outcome
 
+    real_merge, merges = pool.merge_student, []
+
+    def merge_failing_once(master, worker, student):
+        merges.append(student)
+        if merges.count(student) == 1 and student == "reference":
+            raise sqlite3.OperationalError("database is locked (injected)")
+        real_merge(master, worker, student)
+
     monkeypatch.setattr(pool, "grade_one_forked", flaky_grade_one)
-    assert grade(course, force=True, workers=2) == 2
+    monkeypatch.setattr(pool, "merge_student", merge_failing_once)
+    assert grade(course, force=True, workers=2) == 2  # blank and partial tried twice, then reported
+    assert merges.count("reference") == 2  # the failed merge: graded again, merged
     after = class_scores(course)
     assert after["partial"] == before["partial"] != after["reference"]
     assert after["blank"] == before["blank"]
     assert after["reference"] == before["reference"]
     assert integrity_problems(course.gradebook) == []
-    assert "ERROR: injected" in (course.root / "logs" / "autograde-partial.log").read_text()
+    log = (course.root / "logs" / "autograde-partial.log").read_text()
+    assert log.count("ERROR: injected") == 2 and "===== attempt 2 =====" in log
+    log = (course.root / "logs" / "autograde-reference.log").read_text()
+    assert "===== attempt 1 (merge into the gradebook failed: database is locked (injected)) =====" in log

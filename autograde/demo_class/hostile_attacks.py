@@ -15,7 +15,10 @@ How the submission differs from the reference:
   mistakes are made; the attack text's later lines get the indentation of the line the text is on;
 - `extra_cell`: a code cell inserted right after the solution cell that defines `anchor` (`copies` times);
 - `tail_cell`: a code cell appended after the last cell (after the last grade cell: never run, but scanned);
-- `locked_edit`: (grade_id, new source) for a locked test cell.
+- `locked_edit`: (grade_id, new source) for a locked test cell;
+- `notebook_edit`: a function changing the notebook's structure or metadata; `folder_edit`: a function(folder,
+  course) adding links, fifos, devices to the submission folder (intake_attacks.py); `flagged`: (rule id, a piece
+  of the flag's text) for flags that are not on a line of code (metadata, files).
 A flag with text None is on the whole notebook (cell -1), e.g. scan-budget.
 Attacks that would hurt the machine if the sandbox were missing are bounded (fork count and lifetime, memory,
 output); the network attacks never send a packet off this machine (loopback only; the "public" one only looks for
@@ -23,9 +26,11 @@ a route and an interface, the way a download would first need one).
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from autograde.course import notebook_named
+from autograde.demo_class import intake_attacks as on_intake
 from autograde.problems.mistake import demo_points_lost
 
 # the loopback port the hostile suite's accomplice listens on and the local-socket attack connects to; tests/conftest.py
@@ -67,6 +72,9 @@ class Attack:
     locked_edit: tuple[str, str] | None = None
     all_notebooks: bool = False  # submit all eight notebooks (the others are the reference's)
     stops_kernel: bool = False  # the kernel dies or the notebook is stopped: the feedback must say why
+    notebook_edit: Callable | None = None
+    folder_edit: Callable | None = None
+    flagged: tuple[tuple[str, str], ...] = ()
     says: str = ""  # text the autograded notebook must show (e.g. why the kernel died)
 
     @property
@@ -565,6 +573,62 @@ ATTACKS = (
            demo_lost("06_minibatch"), (("edited-locked-cell", "pass"),), bug=True,
            locked_edit=("test_batch_backward_dB", LOCKED_PASS)),
 )
+
+# attacks on the intake: the submission folder, the notebook's structure and metadata (intake_attacks.py)
+INTAKE_ATTACKS = (
+    Attack("link-solution", "07_stride", "puts links to the hidden model answer (solutions/p7_stride.py, solutions/) "
+           "beside a notebook whose backward ignores the stride, to get them back in autograded/ and feedback/",
+           "the intake reads and copies only regular files: links are flagged, never followed or copied",
+           demo_lost("07_stride"), bug=True, folder_edit=on_intake.link_solutions,
+           flagged=(("not-a-regular-file", "p7_stride.py is a symbolic link"),
+                    ("not-a-regular-file", "solutions is a symbolic link"))),
+    Attack("link-notebook", "06_minibatch", "submits 06_minibatch.ipynb as a link to the model answer with the "
+           "hidden tests (course/source/)", "links are never read: the notebook scores 0",
+           on_intake.every_grade_cell("06_minibatch"), folder_edit=on_intake.link_notebook_to_answer,
+           flagged=(("not-a-regular-file", "06_minibatch.ipynb is a symbolic link"),)),
+    Attack("hardlink-notebook", "07_stride", "submits 07_stride.ipynb as a hard link to the model answer",
+           "a file with a second name is never read: the notebook scores 0", on_intake.every_grade_cell("07_stride"),
+           folder_edit=on_intake.hard_link_notebook_to_answer,
+           flagged=(("not-a-regular-file", "07_stride.ipynb is a hard link"),)),
+    Attack("fifo-notebook", "06_minibatch", "submits 06_minibatch.ipynb as a fifo (a reader waits forever)",
+           "only regular files are opened: the notebook scores 0, nothing waits",
+           on_intake.every_grade_cell("06_minibatch"),
+           folder_edit=on_intake.fifo_notebook, flagged=(("not-a-regular-file", "06_minibatch.ipynb is a fifo"),)),
+    Attack("moving-targets", "06_minibatch", "links to /proc files and to the gradebook, a hard link to the "
+           "gradebook, a fifo as timestamp.txt and /dev/urandom as a device, beside a notebook with dB a mean: a "
+           "digest or copy that followed them would fail or hang everyone's run", "never followed or opened; the "
+           "check of submitted/ records links by their text, special files by kind and inode",
+           demo_lost("06_minibatch"), bug=True, folder_edit=on_intake.moving_targets,
+           flagged=(("not-a-regular-file", "status is a symbolic link"),
+                    ("not-a-regular-file", "gradebook.db is a symbolic link"),
+                    ("not-a-regular-file", "grades.db is a hard link"),
+                    ("not-a-regular-file", "timestamp.txt is a fifo"))),
+    Attack("meta-grade-flag", "06_minibatch", "turns the failing dB test's `grade` flag off and its points to 100, "
+           "with dB a mean", "rebuilt from the release: its metadata is graded; the scan flags the edit",
+           demo_lost("06_minibatch"), bug=True,
+           notebook_edit=on_intake.set_metadata(on_intake.FAILING_TEST, grade=False, points=100),
+           flagged=(("edited-metadata", "grade True -> None"),)),
+    Attack("meta-grade-id", "06_minibatch", "renames the failing dB test's grade_id (it crashed nbgrader: KeyError "
+           "'grade_id'), with dB a mean", "rebuilt from the release (matched by cell id)", demo_lost("06_minibatch"),
+           bug=True, notebook_edit=on_intake.set_metadata(on_intake.FAILING_TEST, grade_id="test_not_graded"),
+           flagged=(("edited-metadata", "grade_id test_batch_backward_dB -> test_not_graded"),)),
+    Attack("meta-solution-flag", "06_minibatch", "turns the solution cell's `solution` flag off and locks it "
+           "('Inconsistent checksums' in nbgrader), with dB a mean", "rebuilt from the release: the cell is the "
+           "solution cell, with the student's code", demo_lost("06_minibatch"), bug=True,
+           notebook_edit=on_intake.set_metadata("solution_conv1d", solution=False, locked=True),
+           flagged=(("edited-metadata", "solution True -> None"),)),
+    Attack("added-grade-cell", "06_minibatch", "adds a grade cell worth 50 points that passes, with dB a mean",
+           "rebuilt from the release: the added cell is a plain cell, worth nothing", demo_lost("06_minibatch"),
+           bug=True, notebook_edit=on_intake.add_grade_cell, flagged=(("edited-metadata", "points None -> 50"),)),
+    Attack("deleted-grade-cell", "06_minibatch", "deletes the failing dB test, with dB a mean", "rebuilt from the "
+           "release: the test is restored and run", demo_lost("06_minibatch"), bug=True,
+           notebook_edit=on_intake.delete_cell, flagged=(("deleted-graded-cell", on_intake.FAILING_TEST),)),
+    Attack("restructured", "06_minibatch", "saves the failing dB test as markdown and moves the other tests to the "
+           "top of the notebook, with dB a mean", "rebuilt from the release: the release's cell types and order",
+           demo_lost("06_minibatch"), bug=True, notebook_edit=on_intake.restructure,
+           flagged=(("changed-cell-type", on_intake.FAILING_TEST), ("moved-cell", "moved"))),
+)
+ATTACKS += INTAKE_ATTACKS
 
 
 def attack_by_student(student: str) -> Attack:

@@ -102,6 +102,8 @@ def hostile_notebook(released, module_name: str, attack, log: list[str]):
             raise StubError(f"attack {attack.student}: no stub {attack.anchor} in {attack.notebook}")
         for _ in range(attack.copies):
             notebook.cells.insert(anchors[0] + 1, nbformat.v4.new_code_cell(attack.extra_cell))
+    if attack.notebook_edit:
+        attack.notebook_edit(notebook)
     if attack.tail_cell:
         notebook.cells.append(nbformat.v4.new_code_cell(attack.tail_cell))
     log.append(f"{attack.student}/{attack.notebook}: {attack.tries}")
@@ -132,6 +134,8 @@ def make_hostile_class(course: Course, items, log: list[str]) -> None:
                 reference = course.submission_dir("reference") / item.filename
                 if item.name != attack.notebook and reference.is_file():
                     shutil.copyfile(reference, folder / item.filename)
+        if attack.folder_edit:
+            attack.folder_edit(folder, course)
 
 
 def make_demo_class(course: Course, hostile: bool = False) -> list[str]:

@@ -4,8 +4,10 @@
 
 Safe to rerun: the gradebook is backed up first (gradebook_backups/, the last 20 kept), one run at a time (a lock
 file), students are added to the gradebook as they are graded, and files in submitted/ are never written (checked
-after the run). A malformed submission is skipped with the reason; the others are graded; the exit code is 1 if any
-student was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
+after the run). Each submission is taken in first (autograde/grade/intake.py): only its regular files are read,
+and nbgrader grades a copy rebuilt from the release in course/to_grade/<student>/cnn1d, never submitted/ itself. A
+student with nothing to grade is skipped with the reason; the others are graded; the exit code is 1 if any student
+was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
 
 Parallel grading (--workers N, default: the number of CPUs): nbgrader grades one student per call, and SQLite is
 not safe for concurrent writers, so each worker grades into its own copy of the gradebook ($CNN1D_GRADEBOOK, read
@@ -24,13 +26,22 @@ from pathlib import Path
 from autograde.build.released import RERELEASE, release_drift
 from autograde.course import Course
 from autograde.grade.gradebook import backup_gradebook, single_run
-from autograde.grade.pool import grade_in_parallel, grade_serially
-from autograde.grade.submission_check import check_submission, tree_digest
+from autograde.grade.intake import released_notebooks, take_in
+from autograde.grade.pool import Run, grade_in_parallel, grade_serially
+from autograde.grade.submission_check import tree_digest
+from autograde.grade.time_limits import stale_warning
 from autograde.sandbox.bwrap import bwrap_available, runner_start_problem
 from autograde.sandbox.execute import SandboxUnavailable, check_cgroups
 from autograde.scan.child import BackgroundScans
-from autograde.scan.flags import write_flags
-from autograde.settings import ASSIGNMENT, NO_SANDBOX_ENV, SANDBOX_CPUS_ENV, cpu_share
+from autograde.scan.flags import Flag, write_flags
+from autograde.settings import (
+    NO_SANDBOX_ENV,
+    SANDBOX_CPUS_ENV,
+    cpu_share,
+    measured_time_limits,
+    sandbox_limits,
+    student_limits,
+)
 
 
 def sandbox_choice_env(no_sandbox: bool) -> dict[str, str] | None:
@@ -67,12 +78,26 @@ def sandbox_resources_env(env: dict[str, str], workers: int) -> dict[str, str] |
     return {**env, SANDBOX_CPUS_ENV: str(cpus)}
 
 
-def report_flags(course: Course, flags_by_student: dict) -> None:
-    """The static scan's flags are for the instructor and change no score."""
+def report_flags(course: Course, flags_by_student: dict[str, list[Flag]]) -> None:
+    """The intake's and the static scan's flags are for the instructor and change no score."""
     for student, flags in flags_by_student.items():
         write_flags(course, student, flags)
         for flag in flags:
             print(f"  {student}: static scan: {flag}")
+
+
+def announce_time_limits(released: dict[str, Path]) -> None:
+    """The time limits of this run, per notebook and per student, and a warning if they are not measured."""
+    warning = stale_warning(measured_time_limits())
+    if warning:
+        print(f"autograde: WARNING: {warning}", file=sys.stderr)
+    limits = {name: sandbox_limits(notebook=Path(name).stem) for name in released}
+    print("autograde: time limits per notebook (notebook / cell): " + ", ".join(
+        f"{name[:2]} {limit.notebook_timeout}/{limit.cell_timeout} s" for name, limit in limits.items()))
+
+
+def changed_entries(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
 def grade(course: Course, *, students: list[str] | None = None, force: bool = False, workers: int | None = None,
@@ -88,12 +113,13 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise ValueError(f"autograde: --workers must be at least 1, got {workers}")
-    released = sorted(path.name for path in course.release_dir.glob("*.ipynb"))
-    folders = sorted(path for path in course.submitted_dir.glob("*") if path.is_dir())
+    released = released_notebooks(course)
+    # folders, and links (reported by the intake, never followed); files beside the student folders are not students
+    folders = sorted(path for path in course.submitted_dir.glob("*") if path.is_symlink() or path.is_dir())
     if students:
         folders = [course.submitted_dir / name for name in students]
     if not folders:
-        print(f"autograde: nothing to grade in {course.submitted_dir}/<student>/{ASSIGNMENT}/")
+        print(f"autograde: nothing to grade in {course.submission_dir('<student>')}/")
         return 0
     env = sandbox_choice_env(no_sandbox)
     if env is None:
@@ -105,34 +131,49 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         before = tree_digest(course.submitted_dir)
         logs = course.logs_dir
         logs.mkdir(exist_ok=True)
-        gradable = []
+        gradable, intake_flags = [], {}
         scans = BackgroundScans(course.release_dir)  # in a child process, while the class is graded
         for folder in folders:
             student = folder.name
-            check = check_submission(student, folder / ASSIGNMENT, released)
-            for warning in check.warnings:
-                print(f"  {student}: warning: {warning}")
-            if check.errors:
+            try:
+                intake = take_in(course, student, released)
+            except Exception as error:  # noqa: BLE001 - one odd submission must not stop the grading of the class
                 bad += 1
-                for error in check.errors:
-                    print(f"  {student}: SKIPPED, malformed submission: {error}", file=sys.stderr)
+                print(f"  {student}: SKIPPED, the intake failed ({type(error).__name__}: {error}); please report it",
+                      file=sys.stderr)
                 continue
-            scans.add(student, folder / ASSIGNMENT)
+            for warning in intake.check.warnings + intake.notes:
+                print(f"  {student}: warning: {warning}")
+            if intake.check.errors:
+                bad += 1
+                for error in intake.check.errors:
+                    print(f"  {student}: SKIPPED, nothing to grade: {error}", file=sys.stderr)
+                if intake.flags:
+                    write_flags(course, student, intake.flags)
+                continue
+            intake_flags[student] = intake.flags
+            scans.add(student, intake.received)  # the notebooks as received (to_grade/<student>/received)
             gradable.append(student)
         workers = min(workers, len(gradable)) or 1
         env = sandbox_resources_env(env, workers)
         if env is None:
             return bad + len(gradable)
         scans.start()
-        print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}", flush=True)
+        limits = student_limits()
+        announce_time_limits(released)
+        print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}, time budget "
+              f"{limits.wall_seconds} s per student", flush=True)
+        run = Run(course, force, env, logs, limits, len(released))
         if workers == 1:
-            bad += grade_serially(course, gradable, force, env, logs)
+            bad += grade_serially(run, gradable)
         else:
-            bad += grade_in_parallel(course, gradable, force, env, logs, workers)
-        report_flags(course, scans.finish())
-        if tree_digest(course.submitted_dir) != before:
-            raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run; "
-                             f"the gradebook before it is {backup}")
+            bad += grade_in_parallel(run, gradable, workers)
+        scanned = scans.finish()
+        report_flags(course, {student: intake_flags[student] + scanned.get(student, []) for student in gradable})
+        changed = changed_entries(before, tree_digest(course.submitted_dir))
+        if changed:
+            raise SystemExit(f"autograde: files in {course.submitted_dir} changed during the run: "
+                             f"{', '.join(changed[:10])}; the gradebook before it is {backup}")
     return bad
 
 

@@ -1,5 +1,11 @@
 """Grading many students: one after the other, or in parallel workers that each grade into their own copy of the
-gradebook while this process alone merges each graded student into the master (autograde/grade/gradebook.py)."""
+gradebook while this process alone merges each graded student into the master (autograde/grade/gradebook.py).
+
+A student whose grading fails for a reason outside their notebook (the grading process died or was killed, nbgrader
+failed, the sandbox broke, the merge failed) is graded again, once (StudentLimits.retries), with --force; if that
+fails too they are reported FAILED and the gradebook keeps their previous grades. A student stopped by the time
+limit is not retried: it would stop again.
+"""
 
 import queue
 import shutil
@@ -7,7 +13,8 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -16,40 +23,89 @@ from tqdm import tqdm
 from autograde.course import Course
 from autograde.grade.gradebook import copy_database, integrity_problems, merge_student, student_scores
 from autograde.grade.student import Outcome, grade_one, grade_one_forked
+from autograde.settings import StudentLimits
 
 
-def report(outcome: Outcome, logs: Path, merged: bool | None) -> bool:
+@dataclass(frozen=True)
+class Run:
+    """What every student of one autograde run is graded with."""
+
+    course: Course
+    force: bool
+    env: dict[str, str]  # extra environment of nbgrader (the sandbox choice)
+    logs: Path
+    limits: StudentLimits
+    notebooks: int  # released notebooks: the time limit counts an after-budget time for each
+
+
+def problem(outcome: Outcome) -> str:
+    """Why this attempt did not grade the student ('' if it did)."""
+    if outcome.returncode:
+        return outcome.cause or f"nbgrader exit {outcome.returncode}"
+    return "the sandbox broke (see the log)" if outcome.sandbox_broke else ""
+
+
+def retry_wanted(outcome: Outcome, limits: StudentLimits) -> bool:
+    return bool(problem(outcome)) and outcome.retry and outcome.attempts <= limits.retries
+
+
+def with_earlier(outcome: Outcome, earlier: list[Outcome]) -> Outcome:
+    """The outcome with the logs of the earlier attempts before its own."""
+    outcome.attempts = len(earlier) + 1
+    parts = [f"===== attempt {number} ({problem(old)}) =====\n{old.output}" for number, old in enumerate(earlier, 1)]
+    if parts:
+        outcome.output = "".join(parts) + f"===== attempt {outcome.attempts} =====\n{outcome.output}"
+    return outcome
+
+
+def report(outcome: Outcome, run: Run, earlier: list[Outcome]) -> bool:
     """Write the student's log and print their line; True if graded."""
-    log = logs / f"autograde-{outcome.student}.log"
+    log = run.logs / f"autograde-{outcome.student}.log"
     log.write_text(outcome.output, encoding="utf-8")
-    if outcome.returncode == 0 and merged is not False:
-        tqdm.write(f"  {outcome.student}: autograded in {outcome.seconds:.0f} s")
+    why = problem(outcome)
+    notes = []
+    if earlier:
+        notes.append(f"attempt {outcome.attempts}; before: " + "; ".join(problem(old) for old in earlier))
+    if outcome.seconds > run.limits.wall_seconds:
+        notes.append(f"time budget of {run.limits.wall_seconds} s used up: the notebooks graded after it had at most "
+                     f"{run.limits.after_budget_seconds} s each")
+    if outcome.returncode == 0:
+        if why:
+            notes.append(f"WARNING: {why}; the notebooks it stopped score 0 (log {log})")
+        tqdm.write(f"  {outcome.student}: autograded in {outcome.seconds:.0f} s" + "".join(f" ({n})" for n in notes))
         return True
-    reason = f"nbgrader exit {outcome.returncode}" if outcome.returncode else "merge into the gradebook failed"
-    tqdm.write(f"  {outcome.student}: FAILED ({reason}; log {log}); the gradebook keeps their previous grades:",
-               file=sys.stderr)
+    tqdm.write(f"  {outcome.student}: FAILED ({why}; log {log}"
+               + "".join(f"; {n}" for n in notes) + "); the gradebook keeps their previous grades:", file=sys.stderr)
     for line in [line for line in outcome.output.splitlines() if "ERROR" in line or "Error" in line][-10:]:
         tqdm.write(f"    {line}", file=sys.stderr)
     return False
 
 
-def grade_serially(course: Course, students: list[str], force: bool, env: dict[str, str], logs: Path) -> int:
+def grade_serially(run: Run, students: list[str]) -> int:
     """One student after the other, nbgrader writing the master gradebook itself (the path before --workers)."""
     bad = 0
     with tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
         for student in students:
             bar.set_postfix_str(student)
-            bad += not report(grade_one(course, student, force, course.gradebook, env), logs, merged=None)
+            earlier: list[Outcome] = []
+            while True:
+                outcome = with_earlier(grade_one(run.course, student, run.force or bool(earlier),
+                                                 run.course.gradebook, run.env, run.limits, run.notebooks), earlier)
+                if not retry_wanted(outcome, run.limits):
+                    break
+                earlier.append(outcome)
+            bad += not report(outcome, run, earlier)
             bar.update()
     return bad
 
 
-def grade_in_parallel(course: Course, students: list[str], force: bool, env: dict[str, str], logs: Path,
-                      workers: int) -> int:
+def grade_in_parallel(run: Run, students: list[str], workers: int) -> int:
     """Workers grade into their own gradebook copies; this thread alone merges each graded student into the master."""
+    course = run.course
     bad = 0
     merged: dict[str, Path] = {}
-    with tempfile.TemporaryDirectory(prefix=".workers-", dir=logs) as scratch:
+    earlier: dict[str, list[Outcome]] = {student: [] for student in students}
+    with tempfile.TemporaryDirectory(prefix=".workers-", dir=run.logs) as scratch:
         slots: queue.Queue[Path] = queue.Queue()
         for index in range(workers):
             copy = Path(scratch) / f"worker-{index}.db"
@@ -59,39 +115,52 @@ def grade_in_parallel(course: Course, students: list[str], force: bool, env: dic
         running: set[str] = set()
         running_lock = threading.Lock()
 
-        def work(student: str) -> Outcome:
+        def work(student: str, force: bool) -> Outcome:
             gradebook = slots.get()
             with running_lock:
                 running.add(student)
             try:
-                return grade_one_forked(course, student, force, gradebook, env, Path(scratch))
+                return grade_one_forked(course, student, force, gradebook, run.env, Path(scratch), run.limits,
+                                        run.notebooks)
             finally:
                 with running_lock:
                     running.discard(student)
                 slots.put(gradebook)
 
+        def merge(outcome: Outcome) -> None:
+            """Merge the student's rows into the master; a failure makes the outcome a failed one."""
+            try:
+                merge_student(course.gradebook, outcome.gradebook, outcome.student)
+                merged[outcome.student] = outcome.gradebook
+            except (sqlite3.Error, LookupError) as error:
+                outcome.output += f"\nmerge into {course.gradebook} failed: {error}\n"
+                outcome.returncode, outcome.cause = 1, f"merge into the gradebook failed: {error}"
+
         with ThreadPoolExecutor(max_workers=workers) as pool, \
                 tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
-            futures = {pool.submit(work, student): student for student in students}
-            for future in as_completed(futures):
-                student = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as error:  # the worker itself broke (not nbgrader): nothing to merge
-                    outcome = Outcome(student, -1, f"worker error: {error!r}", 0.0, Path())
-                ok = None
-                if outcome.returncode == 0:
+            futures = {pool.submit(work, student, run.force): student for student in students}
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    student = futures.pop(future)
                     try:
-                        merge_student(course.gradebook, outcome.gradebook, student)
-                        merged[student] = outcome.gradebook
-                        ok = True
-                    except (sqlite3.Error, LookupError) as error:
-                        outcome.output += f"\nmerge into {course.gradebook} failed: {error}\n"
-                        ok = False
-                bad += not report(outcome, logs, ok)
-                with running_lock:
-                    bar.set_postfix_str(", ".join(sorted(running)))
-                bar.update()
+                        outcome = future.result()
+                    except Exception as error:  # the worker itself broke (not nbgrader): nothing to merge
+                        outcome = Outcome(student, -1, f"worker error: {error!r}\n", 0.0, Path(),
+                                          f"worker error: {error!r}")
+                    outcome = with_earlier(outcome, earlier[student])
+                    if not problem(outcome):
+                        merge(outcome)
+                    if retry_wanted(outcome, run.limits):
+                        earlier[student].append(outcome)
+                        futures[pool.submit(work, student, True)] = student
+                        continue
+                    if outcome.returncode == 0 and student not in merged:  # graded twice with a broken sandbox
+                        merge(outcome)
+                    bad += not report(outcome, run, earlier[student])
+                    with running_lock:
+                        bar.set_postfix_str(", ".join(sorted(running)))
+                    bar.update()
         problems = integrity_problems(course.gradebook)
         problems += [f"{student}: scores in the master differ from worker {worker.name}"
                      for student, worker in merged.items()

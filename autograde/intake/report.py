@@ -52,7 +52,7 @@ class Entry:
     prefix: str = ""  # what precedes the LMS id in the name (Canvas name[_LATE], Moodle full name): for feedback
     copy_number: int = 0  # 0 = the name itself, N = resubmission or copy number N
     sha256: str = ""
-    check: str = ""  # the submission check's verdict on the collected notebook
+    check: str = ""  # why the submission check cannot read the collected notebook (it scores 0), or ""
 
     def describe(self) -> str:
         text = f"{self.status:<10} {self.name}"
@@ -118,7 +118,7 @@ class IntakeReport:
         found = [f"refused whole: {self.refused_whole}"] if self.refused_whole else []
         found += [f"{entry.status}: {entry.name} -- {entry.reason}" for entry in self.entries
                   if entry.status in NEEDS_A_LOOK or entry.reason.startswith(ARCHIVE_NOTE)]
-        found += [f"{entry.student}: {entry.notebook} will be refused by the submission check: {entry.check}"
+        found += [f"{entry.student}: {entry.notebook} will score 0, the submission check cannot read it: {entry.check}"
                   for entry in self.entries if entry.check]
         found += [f"{result.student}: {result.outcome}: {'; '.join(result.notes)}" for result in self.students
                   if result.outcome in BAD_OUTCOMES]

@@ -180,8 +180,7 @@ def _stage_and_swap(course, result, chosen, released, how, scratch, existing, be
     check = check_submission(student, folder, released)
     result.check_errors, result.check_warnings = check.errors, check.warnings
     for notebook, item in written.items():
-        item.entry.check = next((error.split(": ", 1)[1] for error in check.errors
-                                 if error.startswith(f"{notebook}: ")), "")
+        item.entry.check = check.unreadable.get(notebook, "")
     old_stamp_file = final / ASSIGNMENT / TIMESTAMP_FILE
     old_timestamp = old_stamp_file.read_text(encoding="utf-8").strip() if old_stamp_file.is_file() else ""
     if final.is_dir() and before == {notebook: item.entry.sha256 for notebook, item in written.items()}:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograde.build.release_checks import leaks, notebook_text
 from autograde.course import Course, course_notebooks
+from autograde.grade.intake import intake_folders
 from autograde.nbgrader_run import NbgraderError, run_nbgrader
 from autograde.report.grades import read_scores
 from autograde.report.page_size import oversized_pages
@@ -43,9 +44,10 @@ def feedback_leaks(course: Course) -> list[str]:
         text = visible_text(page.read_text(encoding="utf-8"))
         leaked = []
         for item in shown:
-            # a line the student wrote themselves may appear in their feedback (e.g. a test idea copied into a cell)
-            submitted = course.submission_dir(page.parts[-3]) / item.filename
-            own = notebook_text(submitted) if submitted.is_file() else ""
+            # a line the student wrote themselves may appear in their feedback (e.g. a test idea copied into a cell);
+            # read from the intake's copy: submitted/ may hold links or fifos under the notebook's name
+            submitted = intake_folders(course, page.parts[-3])[1] / item.filename
+            own = notebook_text(submitted) if submitted.is_file() and not submitted.is_symlink() else ""
             leaked += [line for line in leaks(text, item) if line not in own]
         if leaked:
             page.unlink()

@@ -251,7 +251,7 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         name = resources.get("unique_key", "notebook")
-        executed, reasons = execute_in_sandbox(nb, sandbox_limits(), no_sandbox=unsandboxed_allowed())
+        executed, reasons = execute_in_sandbox(nb, sandbox_limits(notebook=name), no_sandbox=unsandboxed_allowed())
         for reason in reasons:
             self.log.warning("%s: %s", name, reason)
         return executed, resources

@@ -37,6 +37,11 @@ RULES = {
     "may-not-terminate": "a loop on a constant true condition with no break, return or raise, or a long sleep",
     "edited-metadata": "changed a cell's nbgrader metadata (points, grade, locked ...); nbgrader uses the release's",
     "forged-probe-output": "the submitted notebook carries hidden-test probe outputs (forged results)",
+    # found by the intake (autograde/grade/submission_check.py, rebuild.py), before the scan
+    "not-a-regular-file": "the submission folder holds a link, fifo, device or hard link: never read or copied",
+    "deleted-graded-cell": "deleted a locked cell (given code or a test); it is restored from the release",
+    "changed-cell-type": "changed the type of a released cell (code/markdown); it is graded with the release's type",
+    "moved-cell": "moved a released cell (given code, solution or test); it is graded in the release's order",
     "scan-error": "the scanner could not analyse this cell or notebook (nested too deeply?): read it yourself",
     "scan-budget": "the scan of this notebook ran out of its time or memory budget (megabytes of code?): read it "
                    "yourself",
