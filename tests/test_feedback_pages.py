@@ -12,7 +12,7 @@ from autograde.report.feedback_html import FeedbackExporter, exporter_config, pr
 from autograde.report.grades import TestScore as Score  # not "Test*": pytest would collect it
 from autograde.report.hide_hidden_tests import HideHiddenTests
 from autograde.report.sanitize import SanitizeStudentOutputs
-from autograde.report.summary_page import NotebookResult, render
+from autograde.report.summary_page import COURSE_BOX, NotebookResult, course_box, render
 
 BOOTSTRAP = Path(nbgrader.__file__).parent / "server_extensions/formgrader/static/node_modules/bootstrap/dist/css"
 ACTIVE = ("<script", "javascript:", "onerror", "onclick", "<iframe", "<img", "<svg")
@@ -90,3 +90,16 @@ def test_the_summary_page_has_the_total_each_check_and_the_notebooks_not_submitt
     assert f'<a href="{first.name}.html#test_b"><code>test_b</code></a>' in page
     assert "&lt;script&gt;" in page and "<script" not in page and "s&lt;1&gt;" in page
     assert f'href="{second.name}.html"' not in page  # no page to link to
+
+
+def test_each_notebook_page_shows_the_course_total_where_the_exchange_returns_no_summary_page():
+    first, second = course_notebooks()[:2]
+    results = [NotebookResult(first, True, True, [Score("test_a", 1.0, 1.0), Score("test_b", 0.0, 2.0)]),
+               NotebookResult(second, False, False, [Score("test_c", 0.0, 3.0)])]
+    page = render_page(hostile_notebook())
+    assert len(COURSE_BOX.findall(page)) == 1  # the template's placeholder, replaced by make feedback
+    page = COURSE_BOX.sub(lambda _: course_box(results), page, count=1)
+    box = page.split('<div id="course-summary">')[1].split("</div>")[0]
+    assert "Total / 合計: 1 / 6" in box and 'href="index.html"' in box
+    assert f'<a href="{first.name}.html">{first.name}</a></td><td>1 / 3</td>' in box
+    assert f"<td>{second.name}</td><td>not submitted / 未提出</td>" in box

@@ -4,9 +4,14 @@ One table per notebook: every grade cell with its points and, when it lost them,
 same text the notebook's page shows, hidden tests removed). Notebooks not submitted are listed with their points.
 Links go to the notebook pages beside it. Plain HTML and CSS: no script, nothing loaded from elsewhere, every text
 from a submission escaped.
+
+Each notebook page gets the course at a glance too (course_box: the total and each notebook's points, linked), in
+place of its link to this page: nbgrader's exchange returns only the notebook pages (`fetch_feedback` fetches one page
+per submitted notebook), so a student on a hub sees the total without index.html.
 """
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +23,7 @@ from autograde.report.hide_hidden_tests import HideHiddenTests
 from autograde.settings import ASSIGNMENT
 
 PAGE = "index.html"
+COURSE_BOX = re.compile(r'<p id="course-summary">.*?</p>', re.S)  # the notebook page's placeholder (its template)
 STYLE = """body { font-family: sans-serif; font-size: 14px; margin: 1.5em auto; max-width: 60em; padding: 0 1em; }
 table { border-collapse: collapse; margin: 0.4em 0 1.2em; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
@@ -116,10 +122,32 @@ def render(student: str, results: list[NotebookResult]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def course_box(results: list[NotebookResult]) -> str:
+    """The total and each notebook's points, linked to its page, for the top of every notebook page."""
+    e = html.escape
+    total, maximum = sum(r.score for r in results), sum(r.points for r in results)
+    cells = []
+    for r in results:
+        name = f'<a href="{e(r.item.name)}.html">{e(r.item.name)}</a>' if r.page else e(r.item.name)
+        score = f"{points(r.score)} / {points(r.points)}" if r.submitted else "not submitted / 未提出"
+        cells.append(f"<tr><td>{name}</td><td>{score}</td></tr>")
+    return (f'<div id="course-summary"><p><strong>Total / 合計: {points(total)} / {points(maximum)}</strong> '
+            f'(<a href="{PAGE}">every check / すべての確認</a>)</p>'
+            f'<table class="checks"><tr><th>notebook / ノートブック</th><th>points / 点</th></tr>{"".join(cells)}'
+            "</table></div>")
+
+
 def write_summary(course: Course, student: str, scores: dict[str, list[TestScore]], items) -> Path:
-    """Write feedback/<student>/cnn1d/index.html; its path."""
+    """Write feedback/<student>/cnn1d/index.html and put the course box into each notebook page; its path."""
     folder = course.feedback_dir / student / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / PAGE
-    path.write_text(render(student, collect(course, student, scores, items)), encoding="utf-8")
+    results = collect(course, student, scores, items)
+    path.write_text(render(student, results), encoding="utf-8")
+    box = course_box(results)
+    for r in results:
+        page = folder / f"{r.item.name}.html"
+        if r.page:
+            text = page.read_text(encoding="utf-8")
+            page.write_text(COURSE_BOX.sub(lambda _: box, text, count=1), encoding="utf-8")
     return path
