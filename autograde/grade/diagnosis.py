@@ -7,7 +7,8 @@ For one notebook of one grading run (JudgeHiddenTests holds one Diagnosis):
 - a failing grade cell: the candidates are the catalogue's mistakes that fail it (Mistake.fails). Each mutant runs
   the cell's hidden section as the kernel did (same seed, same grader data, the kernel helper's float64 packing) on
   the cases the student has results for (failing ones first, at most MAX_COMPARED); it matches when every one of
-  its results equals the student's (same exception class, or same shape and values to MATCH_RTOL/MATCH_ATOL). A
+  its results equals the student's (same exception class, or same shape and values to MATCH_RTOL/MATCH_ATOL) and
+  the judge fails it exactly where it failed the student. A
   mistake named earlier in the notebook is made too in a second try, so a student with two mistakes still matches.
 - a passing grade cell: mistakes that cost nothing but change its results (Mistake.shows_in, e.g. no shuffling
   changes the loss history) are named as a note when the student's results equal theirs.
@@ -34,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from autograde.course import notebook_named
-from autograde.grade.judging import CaseVerdict, HiddenRun, kernel_payloads
+from autograde.grade.judging import CaseVerdict, HiddenRun, judge_module, judge_outcome, kernel_payloads
 from autograde.grade.mutants import mutant_namespace, quiet
 from autograde.grade.probe import Raised, decode_outcome
 from autograde.problems.mistake import Mistake, mistakes_of, result_names
@@ -153,7 +154,7 @@ class Diagnosis:
             candidates = [m for m in self.mistakes if grade_id in m.shows_in and not m.fails]
         usable = [v for v in verdicts if v.key and v.got is not None]
         compared = sorted(usable, key=lambda v: not v.failure)[:MAX_COMPARED]  # failing cases first
-        if not candidates or not compared or (lost_points and not compared[0].failure):
+        if not candidates or not compared:
             return []
         earlier = tuple(dict.fromkeys(named.title for named in self.named))
         found = []
@@ -161,15 +162,26 @@ class Diagnosis:
             tries = [()] + ([tuple(t for t in earlier if t != mistake.title)] if set(earlier) - {mistake.title}
                             else [])
             for before in tries:
-                if self._matches(before + (mistake.title,), grade_id, compared) and \
+                if self._explains(before + (mistake.title,), grade_id, compared, lost_points) and \
                         not (before and self._matches(before, grade_id, compared)):  # it must change something
                     found.append(Named(grade_id, mistake.title, len(compared), lost_points, before))
                     break
         return found
 
     def _matches(self, titles: tuple[str, ...], grade_id: str, compared: list[CaseVerdict]) -> bool:
+        """On every compared case the mutant's result equals the student's, and the judge fails it exactly when it
+        failed the student's (an exception of the same class with a message the judge accepts is not the mistake of
+        a message the judge rejects)."""
         outcomes = self._outcomes_of(titles, grade_id, [v.key for v in compared])
-        return outcomes is not None and all(same_result(v.got, outcomes.get(v.key)) for v in compared)
+        if outcomes is None or not all(same_result(v.got, outcomes.get(v.key)) for v in compared):
+            return False
+        judge = getattr(judge_module(self.run.notebook), grade_id)
+        return all(bool(judge_outcome(self.run, judge, v.key, v.case, outcomes[v.key])) == bool(v.failure)
+                   for v in compared)
+
+    def _explains(self, titles, grade_id, compared, lost_points: bool) -> bool:
+        """The mutant matches the student's results, and (for a lost point) failed at least one compared case."""
+        return self._matches(titles, grade_id, compared) and (not lost_points or any(v.failure for v in compared))
 
     def _outcomes_of(self, titles: tuple[str, ...], grade_id: str, keys: list[str]) -> dict | None:
         """key -> the mutant's decoded result for each case of `keys` (None for a case it gave none); None if this
@@ -207,8 +219,12 @@ class Diagnosis:
                 with time_limit(self.budget - (time.monotonic() - self.started)):
                     self._namespaces[titles] = mutant_namespace(self.cells, tuple(by_title[t] for t in titles),
                                                                 self.run.notebook)
-            except (ValueError, OutOfTime) as error:  # two mistakes that edit the same line cannot be made together
-                self.problems.append(f"mutant {' + '.join(titles)!r}: {type(error).__name__}: {error}"[:600])
+            except OutOfTime:
+                self.problems.append(f"out of time ({self.budget:g} s) before the mutant {' + '.join(titles)!r} was "
+                                     "made")
+                self._namespaces[titles] = None
+            except ValueError as error:  # two mistakes that edit the same line cannot be made together
+                self.problems.append(f"mutant {' + '.join(titles)!r}: {error}"[:600])
                 self._namespaces[titles] = None
         return self._namespaces[titles]
 

@@ -134,8 +134,6 @@ def judge_cases(run: HiddenRun, grade_id: str, payloads: list[dict]) -> list[Cas
     judge = getattr(judge_module(notebook), grade_id, None)
     if judge is None:
         raise LookupError(f"autograde/problems/{notebook}/judge.py has no function {grade_id}")
-    # a judge that needs grader-only data (problem 8's test labels) regenerates it from judge_seed
-    extra = {"judge_seed": run.judge_seed} if "judge_seed" in inspect.signature(judge).parameters else {}
     calls = run.cases(grade_id)
     if not calls:
         raise LookupError(f"the hidden section of {where} never calls _probe")
@@ -156,14 +154,24 @@ def judge_cases(run: HiddenRun, grade_id: str, payloads: list[dict]) -> list[Cas
                 continue
             try:
                 verdict.got = decode_outcome(results[key])
-                judge(key, verdict.got, **case, **extra)
             except MalformedResult as error:
                 verdict.failure = f"hidden case {key}: unusable result ({error}) / 結果を読めません"
-            except AssertionError as error:
-                verdict.failure = f"hidden case {key}: {error}"
-            except Exception as error:  # noqa: BLE001 - a result of an unexpected kind fails, with the reason
-                verdict.failure = f"hidden case {key}: result of the wrong kind ({type(error).__name__}: {error})"
+                continue
+            verdict.failure = judge_outcome(run, judge, key, case, verdict.got)
     return verdicts
+
+
+def judge_outcome(run: HiddenRun, judge, key: str, case: dict, got) -> str:
+    """The failure message of one decoded result of a case ("" if the judge passes it)."""
+    # a judge that needs grader-only data (problem 8's test labels) regenerates it from judge_seed
+    extra = {"judge_seed": run.judge_seed} if "judge_seed" in inspect.signature(judge).parameters else {}
+    try:
+        judge(key, got, **case, **extra)
+    except AssertionError as error:
+        return f"hidden case {key}: {error}"
+    except Exception as error:  # noqa: BLE001 - a result of an unexpected kind fails, with the reason
+        return f"hidden case {key}: result of the wrong kind ({type(error).__name__}: {error})"
+    return ""
 
 
 def judge_cell(run: HiddenRun, grade_id: str, payloads: list[dict]) -> list[str]:

@@ -4,8 +4,6 @@ The mutants themselves are autograde/grade/mutants.py's (the grader runs them to
 `simulate` (autograde/grade/judging.py) then runs the hidden probes on the namespace and judges them.
 """
 
-import dataclasses
-
 from autograde.grade.judging import simulate
 from autograde.grade.mutants import built_cells, mutant_namespace
 from autograde.problems.mistake import Mistake
@@ -27,9 +25,9 @@ def failing(notebook: str, namespace: dict) -> set[str]:
     return {grade_id for grade_id, failures in simulate(notebook, namespace).items() if failures}
 
 
-def diagnosed(notebook: str, namespace: dict, run=None, every_cell: bool = False):
+def diagnosed(notebook: str, namespace: dict, run=None):
     """grade_id -> (failures, diagnosis lines) for this namespace, cell after cell as the grader judges them, and the
-    Diagnosis (its .named). every_cell: name on passing cells too, as if they had failed (for wrong-name tests)."""
+    Diagnosis (its .named)."""
     from autograde.grade.diagnosis import Diagnosis
     from autograde.grade.judging import judge_cases, kernel_payloads, local_run
 
@@ -40,9 +38,7 @@ def diagnosed(notebook: str, namespace: dict, run=None, every_cell: bool = False
     for grade_id in run.sections:
         cases = judge_cases(run, grade_id, kernel_payloads(run, kernel, grade_id))
         failures = [case.failure for case in cases if case.failure]
-        if failures or every_cell:
-            if every_cell:
-                cases = [dataclasses.replace(case, failure=case.failure or "(as if failed)") for case in cases]
+        if failures:
             lines = diagnosis.failing(grade_id, cases)
         else:
             lines = diagnosis.passing(grade_id, cases)
