@@ -84,6 +84,7 @@ source: $(STAMP)
 	$(PY) -m autograde.build.execute_source
 
 sync-given: $(STAMP)
+	$(PY) -m autograde.build.visible_mistakes
 	$(PY) -m autograde.build.source --sync-given
 
 # What a student gets (dist/cnn1d/ and dist/cnn1d-student.zip): the checked release, MNIST, the student README,

@@ -109,6 +109,9 @@ class Diagnosis:
     problems: list[str] = field(default_factory=list)  # what could not be tried, and why
     seconds: float = 0.0  # spent running mutants
     mutant_runs: int = 0
+    # (mutant's mistakes, grade_id) -> case key -> the mutant's result: one run's, so diagnoses of the same run (the
+    # catalogue tests' students) may share it
+    outcomes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         item = notebook_named(self.run.notebook)
@@ -116,7 +119,7 @@ class Diagnosis:
         self.results = result_names(item)
         self.started = time.monotonic()
         self._namespaces: dict[tuple[str, ...], dict | None] = {}
-        self._outcomes: dict[tuple[tuple[str, ...], str], dict] = {}
+        self._outcomes: dict[tuple[tuple[str, ...], str], dict | None] = self.outcomes
 
     # ---- what the grader calls ---------------------------------------------------------------------------------
 
