@@ -95,6 +95,9 @@ def check_array(name, got, expected, hint=("", ""), atol=1e-8):
               f"got / 結果: {_shown(got)}\nexpected / 正解: {_shown(expected)}", _known_mistake(name, expected, got))
     rtol = 10 * np.finfo(kind).eps if kind is not None and kind.kind == "f" and kind.itemsize < 8 else 0.0
     wrong = ~np.isclose(got, expected, rtol=rtol, atol=max(atol, rtol))
+    if wrong.any() and not expected.ndim:  # one number
+        _fail(f"{name} is {got:g}, expected {expected:g}.", f"{name} が {got:g} です（正しくは {expected:g}）。", hint,
+              named=_known_mistake(name, expected, got))
     if wrong.any():
         first = tuple(int(i) for i in np.argwhere(wrong)[0])
         _fail(f"{name} differs at {wrong.sum()} of {wrong.size} positions; first at index {first}: "

@@ -13,6 +13,9 @@ For one notebook of one grading run (JudgeHiddenTests holds one Diagnosis):
 - a passing grade cell: mistakes that cost nothing but change its results (Mistake.shows_in, e.g. no shuffling
   changes the loss history) are named as a note when the student's results equal theirs.
 - nothing matches: nothing is added; the judge's message says what differed, as always.
+- a grade cell whose visible check failed has no hidden verdict: the check itself named the mistake when the
+  student's answer is one of the notebook's known wrong answers (solutions/checks.py, KNOWN_MISTAKES); that name is
+  read from the cell's CheckFailed output and recorded too (`by_check`), so the class report counts both.
 
 Trusted code only runs here (the course's mutants), never the student's. It never changes a score and never stops
 grading: every error is caught and recorded, and all mutants of a notebook share a time budget
@@ -44,6 +47,16 @@ from autograde.settings import DIAGNOSIS_SECONDS
 MAX_COMPARED = 8  # cases of one grade cell compared with each mutant (the failing ones first)
 MATCH_RTOL, MATCH_ATOL = 1e-5, 1e-6  # float32 work equals its float64 mutant to this
 RECORD_VERSION = 1
+CHECK_NAMED = "Likely mistake: this is what you get when "  # solutions/checks.py's line naming a known mistake
+
+
+def named_by_check(message: str) -> list[str]:
+    """The `why`s (English) a failing check's message names: its line "Likely mistake: this is what you get when
+    <why> or when <why>." (solutions/checks.py)."""
+    for line in message.split("\n"):
+        if line.startswith(CHECK_NAMED) and line.endswith("."):
+            return line[len(CHECK_NAMED):-1].split(" or when ")
+    return []
 
 
 class OutOfTime(KeyboardInterrupt):
@@ -95,6 +108,7 @@ class Named:
     cases: int  # hidden cases on which the student's results equal the mutant's
     lost_points: bool  # False: a note on a grade cell that kept its points
     together_with: tuple[str, ...] = ()  # mistakes named earlier that the matching mutant made too
+    by_check: bool = False  # named by the cell's failing visible check (cases is then 0), not by the hidden tests
 
 
 @dataclass
@@ -130,6 +144,15 @@ class Diagnosis:
     def passing(self, grade_id: str, verdicts: list[CaseVerdict]) -> list[str]:
         """Notes for a grade cell that kept its points: mistakes that cost nothing but show in its results."""
         return self._safely(grade_id, verdicts, lost_points=False)
+
+    def checked(self, grade_id: str, cell) -> None:
+        """Record the mistakes the cell's failing visible check named, as the student read them."""
+        titles = {mistake.why[0]: mistake.title for mistake in self.mistakes}
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") == "CheckFailed":
+                for why in named_by_check(str(output.get("evalue", ""))):
+                    if why in titles and not any(n.grade_id == grade_id and n.title == titles[why] for n in self.named):
+                        self.named.append(Named(grade_id, titles[why], 0, True, by_check=True))
 
     def record(self) -> dict:
         return {"version": RECORD_VERSION, "notebook": self.run.notebook, "seed": self.run.seed,
@@ -273,6 +296,9 @@ class _NoDiagnosis:
         return []
 
     passing = failing
+
+    def checked(self, grade_id, cell):  # noqa: ARG002
+        return None
 
     def record(self) -> dict:
         return {"version": RECORD_VERSION, "notebook": self.notebook, "named": [], "problems": [self.problem]}

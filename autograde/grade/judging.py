@@ -251,6 +251,7 @@ class JudgeHiddenTests(Preprocessor):
                             if o.get("output_type") != "execute_result"]
             grade_id = meta.get("grade_id")
             if grade_id not in run.sections or has_error(cell):
+                diagnosis.checked(grade_id, cell)  # what the failing check named, for the class report
                 continue  # a visible failure (or a stopped cell's own error) already scores 0
             try:
                 verdicts = judge_cases(run, grade_id, payloads)

@@ -41,6 +41,18 @@ class Mistake:
             raise ValueError(f"mistake {self.title!r}: no edits and nothing replaced: it would be the reference")
 
 
+# the same mistake of a layer with an optimizer, in several notebooks: said once (Mistake(..., **OPTIMIZER_BEFORE_DX))
+OPTIMIZER_BEFORE_DX = {"why": ("the optimizer updates W before dX is computed (dX then uses the new W)",
+                               "dX を求める前に optimizer が W を更新した（dX が更新後の W を使う）"),
+                       "fix": ("compute dB, dW and dX first, and call self.optimizer.update(self) last.",
+                               "dB, dW, dX を先に求め、最後に self.optimizer.update(self) を呼びます。")}
+OPTIMIZER_NEVER_CALLED = {"why": ("backward does not call the optimizer (W and B stay as they were)",
+                                  "backward が optimizer を呼ばなかった（W と B が変わらない）"),
+                          "fix": ("end backward with: if self.optimizer is not None: self.optimizer.update(self)",
+                                  "backward の最後で if self.optimizer is not None: self.optimizer.update(self) "
+                                  "を呼びます。")}
+
+
 def _catalogue(item: CourseNotebook):
     """The notebook's autograde/problems/NN_slug/mistakes.py module, or None if it has none."""
     try:

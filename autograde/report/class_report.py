@@ -231,7 +231,8 @@ def write_report(course: Course) -> Path:
                 "named_mistakes.csv", table(tables["named_mistakes.csv"], COLUMNS["named_mistakes.csv"])
                 + "<p class='meta'>Per student: <a href='named_by_student.csv'>named_by_student.csv</a></p>",
                 f"A mistake is named when a student's hidden-test results equal those of the course's reference "
-                f"with that mistake made (diagnosis records of {diagnosed} graded notebooks)."),
+                f"with that mistake made, or when a failing visible check got that mistake's answer (diagnosis "
+                f"records of {diagnosed} graded notebooks)."),
         section("flags", f"Flagged submissions ({len(flagged)})", figures.flags_per_rule(tables["flagged.csv"]),
                 "flagged.csv", table(tables["flagged.csv"], ["student", "notebook", "cell", "line", "rule", "text"]),
                 "The static scan's flags change no score: they ask you to read the code."),

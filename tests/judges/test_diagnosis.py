@@ -226,3 +226,28 @@ def test_records_are_written_whole_and_only_for_a_student_id(tmp_path):
     for bad in ("", "../x", ".hidden"):
         with pytest.raises(ValueError):
             save_record(tmp_path, bad, record)
+
+
+def test_a_mistake_named_by_a_failing_check_is_recorded():
+    """The grader skips the hidden tests of a cell whose visible check failed; what that check named is recorded."""
+    import nbformat
+
+    import solutions.checks as checks
+    from tests.test_visible_mistakes import table_of
+
+    notebook = "01_simple_conv1d"
+    run, diagnosis, _ = _diagnosis_of(notebook, mistakes_of(notebook_named(notebook))[0])
+    checks.KNOWN_MISTAKES = table_of(notebook)
+    try:
+        with pytest.raises(checks.CheckFailed) as caught:
+            checks.check_array("forward(x)", [35.0], [35, 50])
+    finally:
+        del checks.KNOWN_MISTAKES
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "error", ename="CheckFailed", evalue=str(caught.value), traceback=[]), nbformat.v4.new_output(
+        "error", ename="ValueError", evalue="Likely mistake: this is what you get when the bias B is not added.",
+        traceback=[])])
+    diagnosis.checked("test_forward_shape", cell)
+    diagnosis.checked("test_forward_shape", cell)
+    assert [(n.grade_id, n.title, n.by_check) for n in diagnosis.named] == [
+        ("test_forward_shape", "forward drops the last window (N_out = N_in - F)", True)]

@@ -1,6 +1,6 @@
 """Typical mistakes in notebook 01 (SimpleConv1d), as edits of the reference (autograde/problems/mistake.py)."""
 
-from autograde.problems.mistake import Mistake
+from autograde.problems.mistake import OPTIMIZER_BEFORE_DX, OPTIMIZER_NEVER_CALLED, Mistake
 
 FORWARD = "return windows @ self.W + self.B[0]"
 DX = 'dX = np.convolve(dA, self.W, mode="full")'
@@ -77,15 +77,9 @@ MISTAKES = (
     Mistake("the optimizer updates W before dX is computed", {"test_optimizer"},
             ((f"{DX}\n        if self.optimizer is not None:\n{UPDATE_CALL}",
               f"if self.optimizer is not None:\n{UPDATE_CALL}\n        {DX}"),),
-            why=("the optimizer updates W before dX is computed (dX then uses the new W)",
-                 "dX を求める前に optimizer が W を更新した（dX が更新後の W を使う）"),
-            fix=("compute dB, dW and dX first, and call self.optimizer.update(self) last.",
-                 "dB, dW, dX を先に求め、最後に self.optimizer.update(self) を呼びます。")),
+            **OPTIMIZER_BEFORE_DX),
     Mistake("backward never calls the optimizer", {"test_optimizer"}, ((UPDATE_CALL, "            pass"),),
-            why=("backward does not call the optimizer (W and B stay as they were)",
-                 "backward が optimizer を呼ばなかった（W と B が変わらない）"),
-            fix=("end backward with: if self.optimizer is not None: self.optimizer.update(self)",
-                 "backward の最後で if self.optimizer is not None: self.optimizer.update(self) を呼びます。")),
+            **OPTIMIZER_NEVER_CALLED),
     Mistake("right loops, no input checks", {"test_errors"}, replaces=LOOPS_WITHOUT_CHECKS,
             why=("the input is not checked (no ValueError for a 2-D x, for N_in < F or for a dA of the wrong shape)",
                  "入力を確かめなかった（2次元の x、N_in < F、形状の違う dA で ValueError が出ない）"),

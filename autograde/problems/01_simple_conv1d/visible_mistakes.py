@@ -54,6 +54,30 @@ KNOWN_MISTAKES = {
               'dX を求める前に optimizer が W を更新した（dX が更新後の W を使う）'),
          )),
     ],
+    'calls of optimizer.update in backward': [
+        (1.0,
+         0.0,
+         (
+             ('backward does not call the optimizer (W and B stay as they were)',
+              'backward が optimizer を呼ばなかった（W と B が変わらない）'),
+         )),
+    ],
+    'layer.W after backward': [
+        ([-22.0, -35.0, -48.0],
+         [3.0, 5.0, 7.0],
+         (
+             ('backward does not call the optimizer (W and B stay as they were)',
+              'backward が optimizer を呼ばなかった（W と B が変わらない）'),
+         )),
+    ],
+    'layer.B after backward': [
+        ([-14.0],
+         [1.0],
+         (
+             ('backward does not call the optimizer (W and B stay as they were)',
+              'backward が optimizer を呼ばなかった（W と B が変わらない）'),
+         )),
+    ],
     'forward(x) with N_in = 2 < F = 3': [
         ('raised ValueError',
          'returned',

@@ -1,7 +1,7 @@
 """Typical mistakes in notebook 04 (Conv1d with channels), as edits of the reference
 (autograde/problems/mistake.py)."""
 
-from autograde.problems.mistake import Mistake
+from autograde.problems.mistake import OPTIMIZER_NEVER_CALLED, Mistake
 
 UPDATE_CALL = "            self.optimizer.update(self)"
 
@@ -78,10 +78,7 @@ MISTAKES = (
                  "dW[o, c, s] = Σ_i dA[o, i] X[c, i+s]：(C_out, C_in, F) の順に作ります。reshape は軸を入れ替えません"
                  "（必要なら transpose）。")),
     Mistake("backward never calls the optimizer", {"test_optimizer"}, ((UPDATE_CALL, "            pass"),),
-            why=("backward does not call the optimizer (W and B stay as they were)",
-                 "backward が optimizer を呼ばなかった（W と B が変わらない）"),
-            fix=("end backward with: if self.optimizer is not None: self.optimizer.update(self)",
-                 "backward の最後で if self.optimizer is not None: self.optimizer.update(self) を呼びます。")),
+            **OPTIMIZER_NEVER_CALLED),
     Mistake("B is only checked to be 1-D", {"test_errors"},
             (("if self.B.shape != (self.W.shape[0],):", "if self.B.ndim != 1:"),),
             why=("B is only checked to be 1-D (a B of the wrong length is accepted)",

@@ -39,6 +39,28 @@ KNOWN_MISTAKES = {
              ("dW is computed as (C_out, F, C_in) and reshaped to W's shape (the C_in and F axes mixed up)",
               'dW を (C_out, F, C_in) で求めて W の形状に reshape した（C_in と F の軸が入れ替わる）'),
          )),
+        ([[-81.0, -135.0, -189.0], [-135.0, -189.0, -243.0]],
+         [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]],
+         (
+             ('backward does not call the optimizer (W and B stay as they were)',
+              'backward が optimizer を呼ばなかった（W と B が変わらない）'),
+         )),
+    ],
+    'calls of optimizer.update in backward': [
+        (1.0,
+         0.0,
+         (
+             ('backward does not call the optimizer (W and B stay as they were)',
+              'backward が optimizer を呼ばなかった（W と B が変わらない）'),
+         )),
+    ],
+    'layer.B after backward': [
+        ([-53.0, -31.5, -7.0],
+         [1.0, 2.0, 3.0],
+         (
+             ('backward does not call the optimizer (W and B stay as they were)',
+              'backward が optimizer を呼ばなかった（W と B が変わらない）'),
+         )),
     ],
     'Conv1d(w, np.array([1, 2]))': [
         ('raised ValueError',

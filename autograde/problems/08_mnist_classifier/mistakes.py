@@ -1,7 +1,7 @@
 """Typical mistakes in notebook 08 (the MNIST classifier), as edits of the reference
 (autograde/problems/mistake.py)."""
 
-from autograde.problems.mistake import Mistake
+from autograde.problems.mistake import OPTIMIZER_BEFORE_DX, Mistake
 
 NO_BACKWARD = (("self._backward(self.loss_layer.backward())", "self.loss_layer.backward()"),)
 
@@ -53,10 +53,7 @@ MISTAKES = (
                                    "        dX = None\n"),
              ("        if self.optimizer is not None:\n            self.optimizer.update(self)\n        return dX",
               "        return dX")),
-            why=("the optimizer updates W before dX is computed (dX then uses the new W)",
-                 "dX を求める前に optimizer が W を更新した（dX が更新後の W を使う）"),
-            fix=("compute dB, dW and dX first, and call self.optimizer.update(self) last.",
-                 "dB, dW, dX を先に求め、最後に self.optimizer.update(self) を呼びます。")),
+            **OPTIMIZER_BEFORE_DX),
     Mistake("fit never runs backward: the weights never change", {"test_learns"}, NO_BACKWARD,
             why=("the weights never change in fit (backward never reaches the layers)",
                  "fit で重みが一度も変わらない（backward が層に届かない）"),
