@@ -76,25 +76,30 @@ def pass_rates(rows: list[dict]) -> bytes:
     return png(figure)
 
 
-def named_mistakes(rows: list[dict]) -> bytes:
-    """Horizontal bars: how many students each named mistake was found in (a lost point, or a note only)."""
-    title = "Named mistakes: students whose results equal the mistake's"
-    if not rows:
-        return _empty(title, "no mistake named in this class")
-    figure, axes = _bars(len(rows))
-    positions = np.arange(len(rows))[::-1]
-    counts = [int(row["students"]) for row in rows]
-    colors = [LOST if row["lost_points"] == "yes" else NOTE for row in rows]
+def _counts(title: str, labels: list[str], counts: list[int], colors, xlabel: str, label_size: int) -> bytes:
+    """Horizontal bars of counts, the first at the top, each with its number."""
+    figure, axes = _bars(len(counts))
+    positions = np.arange(len(counts))[::-1]
     axes.barh(positions, counts, color=colors)
     for position, count in zip(positions, counts, strict=True):
         axes.text(count, position, f" {count}", va="center", fontsize=8)
-    labels = [f"P{int(row['notebook'][:2])} {row['mistake'][:70]}" for row in rows]
-    axes.set_yticks(positions, labels, fontsize=7)
+    axes.set_yticks(positions, labels, fontsize=label_size)
     axes.set_xlim(0, max(counts) * 1.15 + 0.5)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set_xlabel("students (red: cost points; orange: a note, no points lost)")
+    axes.set_xlabel(xlabel)
     axes.set_title(title, loc="left")
     return png(figure)
+
+
+def named_mistakes(rows: list[dict]) -> bytes:
+    """Horizontal bars: how many students each named mistake was found in (a lost point, or a note only)."""
+    title = "Named mistakes: students in whom each known mistake was named"
+    if not rows:
+        return _empty(title, "no mistake named in this class")
+    return _counts(title, [f"P{int(row['notebook'][:2])} {row['mistake'][:70]}" for row in rows],
+                   [int(row["students"]) for row in rows],
+                   [LOST if row["lost_points"] == "yes" else NOTE for row in rows],
+                   "students (red: cost points; orange: a note, no points lost)", 7)
 
 
 def flags_per_rule(rows: list[dict]) -> bytes:
@@ -106,18 +111,8 @@ def flags_per_rule(rows: list[dict]) -> bytes:
     for row in rows:
         per_rule.setdefault(row["rule"], set()).add((row["student"], row["notebook"]))
     rules = sorted(per_rule, key=lambda rule: (-len(per_rule[rule]), rule))
-    figure, axes = _bars(len(rules))
-    positions = np.arange(len(rules))[::-1]
-    counts = [len(per_rule[rule]) for rule in rules]
-    axes.barh(positions, counts, color=OTHER)
-    for position, count in zip(positions, counts, strict=True):
-        axes.text(count, position, f" {count}", va="center", fontsize=8)
-    axes.set_yticks(positions, rules, fontsize=8)
-    axes.set_xlim(0, max(counts) * 1.15 + 0.5)
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set_xlabel("flagged submissions (student x notebook)")
-    axes.set_title(title, loc="left")
-    return png(figure)
+    return _counts(title, rules, [len(per_rule[rule]) for rule in rules], OTHER,
+                   "flagged submissions (student x notebook)", 8)
 
 
 def grading_times(rows: list[dict], notebooks: list[str]) -> bytes:
