@@ -7,10 +7,10 @@ A given cell's first line is its marker, naming the modules by name only (no fol
 `render_given` rebuilds the rest from solutions/validation.py, solutions/checks.py: the modules' imports gathered
 once at the top (without `from solutions... import`, whose names the cell itself defines), then each module under a
 one-line heading made from its docstring's first line, its code without lint pragmas (`# noqa`, `# type: ignore`,
-`# ruff:`, `# pragma:`, `# fmt:`). One name is the notebook's own instead: `visible_mistakes`, the table of its
-checks' known wrong answers (autograde/problems/NN_slug/visible_mistakes.py, generated from the catalogue of
-mistakes by autograde/build/visible_mistakes.py); no other module of autograde/problems/ can be given (they hold the
-hidden tests). The module text is the one source of truth: `make sync-given` rewrites the cells
+`# ruff:`, `# pragma:`, `# fmt:`). A cell that gives `checks` also gets, last, the notebook's table of its checks'
+known wrong answers (autograde/problems/NN_slug/visible_mistakes.py, generated from the catalogue of mistakes by
+autograde/build/visible_mistakes.py), when the notebook has one; no other module of autograde/problems/ is ever given
+(they hold the hidden tests). The module text is the one source of truth: `make sync-given` rewrites the cells
 of notebooks/, and the build fails when a cell drifts from it. A given cell is shown collapsed
 (metadata jupyter.source_hidden), after the problem statement.
 """
@@ -24,7 +24,7 @@ MARKER = "# GIVEN"
 MARKER_LINE = "# GIVEN (read-only, run it / 読み取り専用・実行のみ): "
 MARKER_NAMES = re.compile(r"^# GIVEN(?: \([^)]*\))?:\s*(?P<names>.*)$")
 MODULE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-NOTEBOOK_MODULE = "visible_mistakes"  # the one module a given cell takes from the notebook's autograde/problems/ dir
+NOTEBOOK_TABLE = "visible_mistakes.py"  # the one file a given cell takes from the notebook's autograde/problems/ dir
 # a `from solutions... import` statement, on one line or parenthesized over several
 SOLUTIONS_IMPORT = re.compile(r"^from solutions(\.\w+)* import (\([^)]*\)|[^\n]*)\n?", re.MULTILINE)
 # a lint pragma at the end of a line (its explanation included), or a whole line of one
@@ -52,12 +52,7 @@ def marker_modules(source: str) -> list[str]:
     return names
 
 
-def module_path(name: str, solutions_dir: Path, problem_dir: Path | None = None) -> Path:
-    if name == NOTEBOOK_MODULE:
-        if problem_dir is None or not (problem_dir / f"{name}.py").is_file():
-            raise GivenCellError(f"the given cell names '{name}', but this notebook has no {name}.py (run "
-                                 "`make sync-given`)")
-        return problem_dir / f"{name}.py"
+def module_path(name: str, solutions_dir: Path) -> Path:
     path = solutions_dir / f"{name}.py"
     if not path.is_file():
         raise GivenCellError(f"the given cell names '{name}', but solutions/{name}.py does not exist")
@@ -98,13 +93,16 @@ def split_module(text: str) -> tuple[str, list[str], str]:
 
 
 def render_given(source: str, repo: Path, problem_dir: Path | None = None) -> str:
-    """The text a given cell must have: the standard marker line, the modules' imports, then each module
-    (`visible_mistakes` from problem_dir, the notebook's autograde/problems/NN_slug/)."""
+    """The text a given cell must have: the standard marker line, the modules' imports, then each module (after
+    `checks`' cell's modules, the table of problem_dir, the notebook's autograde/problems/NN_slug/, if it has one)."""
     names = marker_modules(source)
+    paths = [module_path(name, repo / "solutions") for name in names]
+    if "checks" in names and problem_dir is not None and (problem_dir / NOTEBOOK_TABLE).is_file():
+        paths.append(problem_dir / NOTEBOOK_TABLE)
     imports: list[str] = []
     parts = []
-    for name in names:
-        path = module_path(name, repo / "solutions", problem_dir)
+    for path in paths:
+        name = path.stem
         text = without_pragmas(SOLUTIONS_IMPORT.sub("", path.read_text("utf-8")))
         title, found, code = split_module(text)
         imports += [statement for statement in found if statement not in imports]

@@ -11,8 +11,8 @@ check whose value differs from the reference's gets an entry: the check's name, 
 value and the mistake's `why` (English, Japanese). The visible examples are public (they are in the notebook), so
 the table leaks nothing; it names mistakes, it does not say how to fix them.
 
-The table is a generated module next to the catalogue, rendered into the notebook's first given cell (its `# GIVEN:`
-line names `visible_mistakes`; autograde/build/given_cells.py) as KNOWN_MISTAKES, which solutions/checks.py consults
+The table is a generated module next to the catalogue, rendered at the end of the given cell that gives
+`checks` (autograde/build/given_cells.py) as KNOWN_MISTAKES, which solutions/checks.py consults
 when a check fails. It cannot live in the catalogue itself: the catalogue edits the reference solution, which the
 student must never get; the table holds only the checks' public inputs' answers. `make sync-given` writes the
 tables and the given cells; tests/test_visible_mistakes.py fails when a table is stale.
