@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export KERAS_BACKEND ?= numpy
 
-.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades lab lab-instructor \
+.PHONY: install test lint bench bench-grading demo clean release autograde feedback grades report lab lab-instructor \
 	student-bundle source sync-given bwrap browser time-limits
 
 install: $(STAMP) bwrap browser
@@ -45,7 +45,8 @@ bench: $(STAMP)
 bench-grading: $(STAMP)
 	$(PY) tests/bench_grading.py
 
-# The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades.
+# The instructor pipeline (docs/instructor.md). demo: release, the generated demo class, autograde, feedback, grades,
+# the class report (its path printed last).
 # Short sandbox limits for the demo: its hostile-infinite-loop student would otherwise run 20 minutes.
 demo: $(STAMP) bwrap
 	$(PY) -m autograde.build.release
@@ -54,6 +55,7 @@ demo: $(STAMP) bwrap
 		$(PY) -m autograde.grade --force
 	$(PY) -m autograde.report.feedback
 	$(PY) -m autograde.report.grades --details
+	$(PY) -m autograde.report.class_report
 
 release: $(STAMP)
 	$(PY) -m autograde.build.release
@@ -72,12 +74,17 @@ feedback: $(STAMP)
 grades: $(STAMP)
 	$(PY) -m autograde.report.grades --details
 
+# the class report: course/report/index.html (figures embedded) and its CSVs (docs/instructor.md)
+report: $(STAMP)
+	$(PY) -m autograde.report.class_report
+
 # the source notebooks with outputs, for `pytest --nbval course/source/cnn1d`
 source: $(STAMP)
 	$(PY) -m autograde.build.source
 	$(PY) -m autograde.build.execute_source
 
 sync-given: $(STAMP)
+	$(PY) -m autograde.build.visible_mistakes
 	$(PY) -m autograde.build.source --sync-given
 
 # What a student gets (dist/cnn1d/ and dist/cnn1d-student.zip): the checked release, MNIST, the student README,

@@ -78,6 +78,16 @@ class Course:
         return self.root / "flags.csv"
 
     @property
+    def diagnosis_dir(self) -> Path:
+        """<student>/<notebook>.json: the mistakes named in the last grading run, and its times (grade/diagnosis.py)"""
+        return self.root / "diagnosis"
+
+    @property
+    def report_dir(self) -> Path:
+        """the class report: index.html and its CSVs (make report; autograde/report/class_report.py)"""
+        return self.root / "report"
+
+    @property
     def logs_dir(self) -> Path:
         return self.root / "logs"
 

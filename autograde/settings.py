@@ -38,6 +38,10 @@ KEEP_BACKUPS = 20  # gradebook copies kept in gradebook_backups/
 MAX_NOTEBOOK_BYTES = 50_000_000  # a submitted notebook this large is a dumped data set, not work to grade
 MAX_NOTEBOOK_VALUES = 1_000_000  # JSON values in a submitted notebook: bounds the memory (~100 MB) of parsing it
 
+# naming a student's mistake (autograde/grade/diagnosis.py): the course's mutants of one notebook run at most this
+# long in the grader after the notebook ran (then the judge's message alone says what differed)
+DIAGNOSIS_SECONDS = 60
+
 MIB = 1 << 20
 VALIDATE_WIDTH = 160  # characters per line of Validate's report (nbgrader's default 90 cut got/expected off)
 

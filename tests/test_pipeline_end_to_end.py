@@ -5,6 +5,8 @@ executed source notebooks in a background thread (two cores: nbval and nbgrader 
 notebooks present in notebooks/. Marked slow; `make test` runs them (the marker is only for `-m "not slow"`).
 """
 
+import csv
+import statistics
 import subprocess
 import sys
 import threading
@@ -21,9 +23,11 @@ from autograde.course import ASSIGNMENT, REPO, Course, course_notebooks
 from autograde.demo_class.make_submissions import make_demo_class
 from autograde.grade.cli import grade
 from autograde.grade.submission_check import tree_digest
-from autograde.problems.mistake import demo_points_lost
+from autograde.problems.mistake import demo_mistakes, demo_points_lost
+from autograde.report import class_report, grades
 from autograde.report.feedback import make_feedback, visible_text
 from autograde.report.grades import CSV_COLUMNS, csv_rows, read_scores, write_csv
+from tests.hub_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -203,3 +207,83 @@ def test_nbval_on_the_executed_source(nbval_job, graded):
     for name, result in nbval_job.result.items():
         assert result.returncode == 0, f"{name} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
     assert set(nbval_job.result) == {"build", "execute", "nbval"}
+
+
+def test_partial_feedback_names_each_of_its_bugs(graded):
+    """Each demo mistake is named in the partial student's feedback, in both languages: by its failing visible check
+    (the notebook's table of known wrong answers) or by the hidden tests' diagnosis (a mistake that costs nothing:
+    as a note)."""
+    for item in PRESENT:
+        text = visible_text((graded.course.feedback_dir / "partial" / ASSIGNMENT / f"{item.name}.html").read_text())
+        for mistake in demo_mistakes(item):
+            assert f"when {mistake.why[0]}" in text and f"「{mistake.why[1]}」" in text, f"{item.name}: {mistake.title}"
+    for student in ("reference", "blank"):
+        for item in PRESENT:
+            text = visible_text((graded.course.feedback_dir / student / ASSIGNMENT / f"{item.name}.html").read_text())
+            assert "Likely mistake" not in text and "考えられる間違い" not in text, f"{student} {item.name}"
+
+
+@pytest.fixture(scope="module")
+def report(graded):
+    """`make report` on the demo class (after `make grades`): the page's path, printed last, and the CSVs."""
+    assert grades.main(["--course-dir", str(graded.course.root)]) == 0
+    result = run("-m", "autograde.report.class_report", "--course-dir", str(graded.course.root))
+    assert result.returncode == 0, result.stderr
+    page = graded.course.report_dir / class_report.PAGE
+    assert result.stdout.strip().splitlines()[-1] == f"class report: {page}"
+
+    def rows(name):
+        with (page.parent / name).open(newline="", encoding="utf-8") as file:
+            return list(csv.DictReader(file))
+
+    return SimpleNamespace(page=page, rows=rows)
+
+
+def test_the_class_reports_numbers_are_grades_csvs(graded, report):
+    with graded.course.grades_csv.open(newline="", encoding="utf-8") as file:
+        grade_rows = list(csv.DictReader(file))
+    scores = {row["notebook"]: row for row in report.rows("scores.csv")}
+    assert set(scores) == {row["notebook"] for row in grade_rows} == set(IDS)
+    for notebook, row in scores.items():
+        mine = [float(r["score"]) for r in grade_rows if r["notebook"] == notebook]
+        top = max(float(r["max_score"]) for r in grade_rows if r["notebook"] == notebook)
+        assert int(row["students"]) == len(mine) == 3
+        assert float(row["mean"]) == pytest.approx(statistics.fmean(mine), abs=0.005)
+        assert (float(row["median"]), float(row["min"]), float(row["max"]), float(row["max_score"])) == \
+            (statistics.median(mine), min(mine), max(mine), top)
+        assert (int(row["full_marks"]), int(row["zero"])) == (sum(s == top for s in mine), sum(s == 0 for s in mine))
+    cells = report.rows("grade_cells.csv")
+    assert [float(row["pass_rate"]) for row in cells] == sorted(float(row["pass_rate"]) for row in cells)
+    for row in cells:
+        mine = [r for r in grade_rows if r["notebook"] == row["notebook"]]
+        passed = sum(row["grade_id"] not in r["failed_tests"].split() for r in mine)
+        assert (int(row["students"]), int(row["passed"])) == (len(mine), passed), row
+    assert len(cells) == sum(int(r["total_tests"]) for r in grade_rows if r["student"] == "reference")
+    named = {(row["student"], row["notebook"], row["mistake"]) for row in report.rows("named_by_student.csv")}
+    assert named == {("partial", item.name, mistake.title) for item in PRESENT for mistake in demo_mistakes(item)}
+    times = {row["student"]: row for row in report.rows("grading_times.csv")}
+    assert set(times) == {"blank", "partial", "reference"} and all(float(t["seconds"]) > 0 for t in times.values())
+
+
+def test_the_class_report_opens_in_chromium(report):
+    """The page is one offline file: its figures are embedded and show, nothing is fetched; a screenshot is kept."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    shots = ARTIFACTS / "class-report"
+    shots.mkdir(parents=True, exist_ok=True)
+    fetched = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(report.page.as_uri())
+        page.wait_for_load_state("load")
+        headings = page.locator("h2").all_inner_texts()
+        shown = page.evaluate("Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+        page.screenshot(path=str(shots / "index.png"), full_page=True)
+        browser.close()
+    assert len(headings) == 5 and headings[0] == "Score distribution per notebook", headings
+    assert shown == [True] * 5
+    assert [url for url in fetched if not url.startswith(("file:", "data:"))] == []
+    assert (shots / "index.png").stat().st_size > 10_000

@@ -7,7 +7,10 @@ A given cell's first line is its marker, naming the modules by name only (no fol
 `render_given` rebuilds the rest from solutions/validation.py, solutions/checks.py: the modules' imports gathered
 once at the top (without `from solutions... import`, whose names the cell itself defines), then each module under a
 one-line heading made from its docstring's first line, its code without lint pragmas (`# noqa`, `# type: ignore`,
-`# ruff:`, `# pragma:`, `# fmt:`). The module text is the one source of truth: `make sync-given` rewrites the cells
+`# ruff:`, `# pragma:`, `# fmt:`). A cell that gives `checks` also gets, last, the notebook's table of its checks'
+known wrong answers (autograde/problems/NN_slug/visible_mistakes.py, generated from the catalogue of mistakes by
+autograde/build/visible_mistakes.py), when the notebook has one; no other module of autograde/problems/ is ever given
+(they hold the hidden tests). The module text is the one source of truth: `make sync-given` rewrites the cells
 of notebooks/, and the build fails when a cell drifts from it. A given cell is shown collapsed
 (metadata jupyter.source_hidden), after the problem statement.
 """
@@ -21,6 +24,7 @@ MARKER = "# GIVEN"
 MARKER_LINE = "# GIVEN (read-only, run it / 読み取り専用・実行のみ): "
 MARKER_NAMES = re.compile(r"^# GIVEN(?: \([^)]*\))?:\s*(?P<names>.*)$")
 MODULE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+NOTEBOOK_TABLE = "visible_mistakes.py"  # the one file a given cell takes from the notebook's autograde/problems/ dir
 # a `from solutions... import` statement, on one line or parenthesized over several
 SOLUTIONS_IMPORT = re.compile(r"^from solutions(\.\w+)* import (\([^)]*\)|[^\n]*)\n?", re.MULTILINE)
 # a lint pragma at the end of a line (its explanation included), or a whole line of one
@@ -88,13 +92,18 @@ def split_module(text: str) -> tuple[str, list[str], str]:
     return title, imports, re.sub(r"\n{3,}", "\n\n\n", code)
 
 
-def render_given(source: str, repo: Path) -> str:
-    """The text a given cell must have: the standard marker line, the modules' imports, then each module."""
+def render_given(source: str, repo: Path, problem_dir: Path | None = None) -> str:
+    """The text a given cell must have: the standard marker line, the modules' imports, then each module (after
+    `checks`' cell's modules, the table of problem_dir, the notebook's autograde/problems/NN_slug/, if it has one)."""
     names = marker_modules(source)
+    paths = [module_path(name, repo / "solutions") for name in names]
+    if "checks" in names and problem_dir is not None and (problem_dir / NOTEBOOK_TABLE).is_file():
+        paths.append(problem_dir / NOTEBOOK_TABLE)
     imports: list[str] = []
     parts = []
-    for name in names:
-        text = without_pragmas(SOLUTIONS_IMPORT.sub("", module_path(name, repo / "solutions").read_text("utf-8")))
+    for path in paths:
+        name = path.stem
+        text = without_pragmas(SOLUTIONS_IMPORT.sub("", path.read_text("utf-8")))
         title, found, code = split_module(text)
         imports += [statement for statement in found if statement not in imports]
         heading = "\n".join([f"# ---- {name}.py ----", *("# " + line for line in textwrap.wrap(title, 110))])

@@ -60,10 +60,10 @@ def cell_label(index: int, cell) -> str:
 
 
 def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | None, repo: Path = REPO,
-             judges: str | None = None):
+             judges: str | None = None, problem_dir: Path | None = None):
     """The source notebook for one student notebook, and a report. `where` is 'NN_slug.ipynb, problem N'.
     `judges` names the judge module (autograde/problems/NN_slug/judge.py) that must have a function per hidden
-    section (None: not checked)."""
+    section (None: not checked); problem_dir is that folder (a given cell's `visible_mistakes` table is there)."""
     report = BuildReport()
     source = copy.deepcopy(notebook)
     grade_ids = set()
@@ -80,7 +80,7 @@ def assemble(notebook, where: str, module_name: str, sections: dict[str, str] | 
                                      f"`{STUB_SECOND}`: notebooks/ must be the blank student version")
         if is_given_cell(cell):
             try:
-                if render_given(cell.source, repo) != cell.source:
+                if render_given(cell.source, repo, problem_dir) != cell.source:
                     report.given_drift.append(index)
                     report.errors.append(f"{here}: given cell differs from solutions/ (run `make sync-given`)")
                 elif not is_collapsed(cell):
@@ -211,18 +211,20 @@ def build_one(item: CourseNotebook):
         report = BuildReport(errors=[str(error)])
         return notebook, None, report
     sections = load_sections(item, where, errors)
-    source, report = assemble(notebook, where, module_name, sections, judges=item.judge_module)
+    source, report = assemble(notebook, where, module_name, sections, judges=item.judge_module,
+                              problem_dir=item.problem_dir)
     report.errors[:0] = errors
     return notebook, source, report
 
 
 def sync_given(item: CourseNotebook) -> list[str]:
-    """Rewrite the notebook's given cells from solutions/ (and collapse them); the names of the cells changed."""
+    """Rewrite the notebook's given cells from solutions/ and its visible_mistakes table (and collapse them); the
+    names of the cells changed."""
     notebook = nbformat.read(item.student_path, as_version=4)
     changed = []
     for index, cell in enumerate(notebook.cells):
         if is_given_cell(cell):
-            text = render_given(cell.source, REPO)
+            text = render_given(cell.source, REPO, item.problem_dir)
             if collapse(cell) or text != cell.source:
                 cell.source = text
                 changed.append(cell_label(index, cell))

@@ -21,6 +21,7 @@ The judges are the working tree's: `make autograde` refuses when they, or the pr
 import importlib
 import inspect
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,12 +48,13 @@ from autograde.grade.probe import (
     without_probe_outputs,
 )
 from autograde.grade.run_seed import judge_seed, new_nonce, run_seed
-from autograde.settings import ASSIGNMENT, COURSE_ROOT_ENV
+from autograde.settings import ASSIGNMENT, COURSE_ROOT_ENV, PROBE_MIME
 
 MAX_REPORTED_FAILURES = 3
 JUDGE_ERROR = "HiddenTestFailed"
 RUN_INPUTS_HOOK = "run_inputs"  # a judge module's optional maker of grader-only data (not a judge)
 RUN_KEY = "cnn1d_hidden_run"  # where SeedHiddenTests leaves the HiddenRun for JudgeHiddenTests in nbgrader's resources
+STARTED_KEY = "cnn1d_run_started"  # and when it handed the notebook to the sandbox (time.perf_counter)
 TEST_SECRET = b"the tests' course secret (never a real course's)"
 
 
@@ -113,46 +115,77 @@ def judge_module(notebook: str):
     return importlib.import_module(notebook_named(notebook).judge_module)
 
 
-def judge_cell(run: HiddenRun, grade_id: str, payloads: list[dict]) -> list[str]:
-    """Failures (messages for the student) of one grade cell's hidden cases; [] means every case passed."""
+@dataclass
+class CaseVerdict:
+    """One hidden case of a grade cell: what the kernel returned (None if nothing usable) and the failure message for
+    the student ("" if it passed)."""
+
+    key: str
+    case: dict
+    got: object = None  # np.ndarray, dict of them, or Raised
+    failure: str = ""
+
+
+def judge_cases(run: HiddenRun, grade_id: str, payloads: list[dict]) -> list[CaseVerdict]:
+    """The verdict of every hidden case of one grade cell, in order; a kernel that stopped early gives one last
+    verdict with key "" (no result)."""
     notebook = run.notebook
     where = f"{notebook} {grade_id}"
     judge = getattr(judge_module(notebook), grade_id, None)
     if judge is None:
         raise LookupError(f"autograde/problems/{notebook}/judge.py has no function {grade_id}")
-    # a judge that needs grader-only data (problem 8's test labels) regenerates it from judge_seed
-    extra = {"judge_seed": run.judge_seed} if "judge_seed" in inspect.signature(judge).parameters else {}
     calls = run.cases(grade_id)
     if not calls:
         raise LookupError(f"the hidden section of {where} never calls _probe")
     mine = [p for p in payloads if isinstance(p, dict) and p.get("grade_id") == grade_id]
-    failures = []
+    verdicts = []
     for number, call in enumerate(calls):
         if number >= len(mine) or not isinstance(mine[number].get("results"), dict):
-            failures.append(f"hidden test {grade_id}: no result from the kernel (the cell stopped before the hidden "
-                            "test finished) / 隠しテストの結果がありません（セルが途中で止まりました）")
+            verdicts.append(CaseVerdict("", {}, None, f"hidden test {grade_id}: no result from the kernel (the cell "
+                                        "stopped before the hidden test finished) / 隠しテストの結果がありません"
+                                        "（セルが途中で止まりました）"))
             break
         results = mine[number]["results"]
         for key, case in call.cases:
+            verdict = CaseVerdict(key, case)
+            verdicts.append(verdict)
             if key not in results:
-                failures.append(f"hidden case {key}: no result / 結果がありません")
+                verdict.failure = f"hidden case {key}: no result / 結果がありません"
                 continue
             try:
-                got = decode_outcome(results[key])
-                judge(key, got, **case, **extra)
+                verdict.got = decode_outcome(results[key])
             except MalformedResult as error:
-                failures.append(f"hidden case {key}: unusable result ({error}) / 結果を読めません")
-            except AssertionError as error:
-                failures.append(f"hidden case {key}: {error}")
-            except Exception as error:  # noqa: BLE001 - a result of an unexpected kind fails, with the reason
-                failures.append(f"hidden case {key}: result of the wrong kind ({type(error).__name__}: {error})")
-    return failures
+                verdict.failure = f"hidden case {key}: unusable result ({error}) / 結果を読めません"
+                continue
+            verdict.failure = judge_outcome(run, judge, key, case, verdict.got)
+    return verdicts
 
 
-def failure_output(failures: list[str]):
+def judge_outcome(run: HiddenRun, judge, key: str, case: dict, got) -> str:
+    """The failure message of one decoded result of a case ("" if the judge passes it)."""
+    # a judge that needs grader-only data (problem 8's test labels) regenerates it from judge_seed
+    extra = {"judge_seed": run.judge_seed} if "judge_seed" in inspect.signature(judge).parameters else {}
+    try:
+        judge(key, got, **case, **extra)
+    except AssertionError as error:
+        return f"hidden case {key}: {error}"
+    except Exception as error:  # noqa: BLE001 - a result of an unexpected kind fails, with the reason
+        return f"hidden case {key}: result of the wrong kind ({type(error).__name__}: {error})"
+    return ""
+
+
+def judge_cell(run: HiddenRun, grade_id: str, payloads: list[dict]) -> list[str]:
+    """Failures (messages for the student) of one grade cell's hidden cases; [] means every case passed."""
+    return [verdict.failure for verdict in judge_cases(run, grade_id, payloads) if verdict.failure]
+
+
+def failure_output(failures: list[str], named: list[str] = ()):
+    """The error output of a grade cell whose hidden cases failed: the mistakes named first (grade/diagnosis.py),
+    then the first failures."""
     shown = failures[:MAX_REPORTED_FAILURES]
     more = len(failures) - len(shown)
-    message = "\n\n".join(shown) + (f"\n\n(and {more} more failing hidden cases / ほか {more} 件)" if more else "")
+    message = "\n\n".join([*named, *shown]) + (f"\n\n(and {more} more failing hidden cases / ほか {more} 件)"
+                                                if more else "")
     return new_output("error", ename=JUDGE_ERROR, evalue=message, traceback=[f"{JUDGE_ERROR}: {message}"])
 
 
@@ -192,6 +225,7 @@ class SeedHiddenTests(Preprocessor):
             cell.source = seeded(cell.source, run.seed, run.inputs.get(grade_id))
         self.log.info("%s %s: hidden cases drawn with run seed %d", student, notebook, run.seed)
         resources[RUN_KEY] = run
+        resources[STARTED_KEY] = time.perf_counter()
         return nb, resources
 
 
@@ -205,6 +239,9 @@ class JudgeHiddenTests(Preprocessor):
         if not isinstance(run, HiddenRun):
             raise RuntimeError("JudgeHiddenTests needs SeedHiddenTests before the notebook runs "
                                "(autograde/nbgrader_config.py)")
+        from autograde.grade.diagnosis import finish_diagnosis, start_diagnosis  # it imports this module
+
+        diagnosis = start_diagnosis(run, course_root(), self.log)  # names known mistakes; never changes a score
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
@@ -214,19 +251,25 @@ class JudgeHiddenTests(Preprocessor):
                             if o.get("output_type") != "execute_result"]
             grade_id = meta.get("grade_id")
             if grade_id not in run.sections or has_error(cell):
+                diagnosis.checked(grade_id, cell)  # what the failing check named, for the class report
                 continue  # a visible failure (or a stopped cell's own error) already scores 0
             try:
-                failures = judge_cell(run, grade_id, payloads)
+                verdicts = judge_cases(run, grade_id, payloads)
+                failures = [verdict.failure for verdict in verdicts if verdict.failure]
             except Exception:  # noqa: BLE001 - a broken judge must not pass anyone, nor stop the class
                 self.log.error("judge of %s %s failed:\n%s", run.notebook, grade_id, traceback.format_exc())
-                failures = ["hidden test could not be judged (an instructor error; tell your instructor) / "
-                            "隠しテストを判定できませんでした（教員に連絡してください）"]
+                verdicts, failures = [], ["hidden test could not be judged (an instructor error; tell your "
+                                          "instructor) / 隠しテストを判定できませんでした（教員に連絡してください）"]
             if failures:
-                cell.outputs.append(failure_output(failures))
-            else:  # nbgrader scores any stderr as a failure; warnings from honest code must not cost points
-                for output in cell.outputs:
-                    if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                        output["name"] = "stdout"
+                cell.outputs.append(failure_output(failures, diagnosis.failing(grade_id, verdicts)))
+                continue
+            for output in cell.outputs:  # nbgrader scores any stderr as a failure; honest warnings cost nothing
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    output["name"] = "stdout"
+            notes = diagnosis.passing(grade_id, verdicts)
+            if notes:
+                cell.outputs.append(new_output("stream", name="stdout", text="\n\n".join(notes) + "\n"))
+        finish_diagnosis(diagnosis, resources, course_root(), self.log)
         return nb, resources
 
 
@@ -239,25 +282,35 @@ def local_run(notebook: str, seed: int = TEST_SEED) -> HiddenRun:
     return HiddenRun(notebook, seed, grader_seed, sections, grader_inputs(notebook, sections, grader_seed))
 
 
+def kernel_payloads(run: HiddenRun, namespace: dict, grade_id: str, keys=None) -> list[dict]:
+    """Run one grade cell's hidden section as the kernel would, in `namespace` (a student's names; it changes as a
+    kernel's does), and return the probe payloads it displayed. With `keys`, only those cases run (the others are
+    still drawn, so every case is the one the kernel got). In this process: for the judge tests and for running
+    the course's own mutants (autograde/grade/diagnosis.py), never for a student's code."""
+    displayed: list[dict] = []
+
+    def capture(data, raw=False):  # noqa: ARG001
+        displayed.append(data)
+
+    exec(KERNEL_HELPER, namespace)  # noqa: S102
+    if keys is not None:
+        every_case, wanted = namespace["_probe"], {str(key) for key in keys}
+
+        def _probe(grade_id, cases, run):
+            every_case(grade_id, ((key, case) for key, case in cases if str(key) in wanted), run)
+
+        namespace["_probe"] = _probe
+    namespace[SEED_NAME] = run.seed
+    kernel_code = seeded(run.sections[grade_id], run.seed, run.inputs.get(grade_id))
+    with mock.patch("IPython.display.display", capture):
+        exec(compile(kernel_code, f"<{run.notebook} {grade_id}>", "exec"), namespace)  # noqa: S102
+    return [data[PROBE_MIME] for data in displayed if isinstance(data, dict) and PROBE_MIME in data]
+
+
 def simulate(notebook: str, student: dict, seed: int = TEST_SEED, run: HiddenRun | None = None) -> dict[str, list[str]]:
     """grade_id -> failures, running each hidden section's probe in-process with the given student names
     (e.g. vars(solutions.p4_conv1d)) and judging the results, for the run `run` (default: the working tree's
     sections with `seed`). No kernel, no sandbox: for unit tests of judges."""
     run = run or local_run(notebook, seed)
     namespace = dict(student)
-    displayed: list[dict] = []
-
-    def capture(data, raw=False):  # noqa: ARG001
-        displayed.append(data)
-
-    with mock.patch("IPython.display.display", capture):
-        exec(KERNEL_HELPER, namespace)  # noqa: S102
-        namespace[SEED_NAME] = run.seed
-        verdicts = {}
-        for grade_id, code in run.sections.items():
-            displayed.clear()
-            kernel_code = seeded(code, run.seed, run.inputs.get(grade_id))
-            exec(compile(kernel_code, f"<{notebook} {grade_id}>", "exec"), namespace)  # noqa: S102
-            payloads = [d[next(iter(d))] for d in displayed]
-            verdicts[grade_id] = judge_cell(run, grade_id, payloads)
-    return verdicts
+    return {grade_id: judge_cell(run, grade_id, kernel_payloads(run, namespace, grade_id)) for grade_id in run.sections}

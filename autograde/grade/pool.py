@@ -7,6 +7,7 @@ fails too they are reported FAILED and the gradebook keeps their previous grades
 limit is not retried: it would stop again.
 """
 
+import csv
 import queue
 import shutil
 import sqlite3
@@ -24,6 +25,20 @@ from autograde.course import Course
 from autograde.grade.gradebook import copy_database, integrity_problems, merge_student, student_scores
 from autograde.grade.student import Outcome, grade_one, grade_one_forked
 from autograde.settings import StudentLimits
+
+GRADING_TIMES = "grading-times.csv"  # logs/: one row per nbgrader call, appended (the class report reads it)
+
+
+def record_time(outcome: Outcome, logs: Path, graded: bool) -> None:
+    """Append the student's grading time to logs/grading-times.csv: finished, student, seconds, graded."""
+    path = logs / GRADING_TIMES
+    new = not path.is_file()
+    with path.open("a", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        if new:
+            writer.writerow(["finished", "student", "seconds", "graded"])
+        writer.writerow([datetime.now().isoformat(timespec="seconds"), outcome.student, f"{outcome.seconds:.2f}",
+                         int(graded)])
 
 
 @dataclass(frozen=True)
@@ -59,9 +74,10 @@ def with_earlier(outcome: Outcome, earlier: list[Outcome]) -> Outcome:
 
 
 def report(outcome: Outcome, run: Run, earlier: list[Outcome]) -> bool:
-    """Write the student's log and print their line; True if graded."""
+    """Write the student's log and grading time and print their line; True if graded."""
     log = run.logs / f"autograde-{outcome.student}.log"
     log.write_text(outcome.output, encoding="utf-8")
+    record_time(outcome, run.logs, outcome.returncode == 0)
     why = problem(outcome)
     notes = []
     if earlier:

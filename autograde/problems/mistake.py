@@ -6,6 +6,13 @@ A mistake is the reference solution with a few edits, each (text of the referenc
 found exactly once in the notebook's solution cells as the reference fills them; or a name the student defined
 their own way (`replaces`: code run after the notebook's cells, whose names the tests see while the student's
 other code keeps calling what it was defined with).
+
+Each mistake also says, in English and Japanese, what the student did (`why`, a clause that completes "your dW
+equals what you get when ...") and how to fix it (`fix`). The grader names it in a student's feedback when the
+student's result on a hidden case equals the mutant's, the reference with the mistake made, on the same case
+(autograde/grade/diagnosis.py); the notebook's RESULTS (grade_id -> what that property's result is called) give the
+"your dW" part. A mistake that costs no points (`fails` empty) can still be named, as a note, when its mutant's
+results in the grade cells `shows_in` differ from the reference's and the student's equal them.
 """
 
 import importlib
@@ -23,22 +30,48 @@ class Mistake:
     edits: tuple[tuple[str, str], ...] = ()  # (reference text, the student's text)
     replaces: str = ""  # code defining names that replace the student's, e.g. their own class
     demo: bool = False  # the demo class's partial student makes this mistake
+    why: tuple[str, str] = ("", "")  # (English, Japanese): "your dW equals what you get when <why>"
+    fix: tuple[str, str] = ("", "")  # (English, Japanese): how to fix it
+    shows_in: frozenset[str] = frozenset()  # grade cells it passes whose hidden results still differ
 
     def __post_init__(self):
         object.__setattr__(self, "fails", frozenset(self.fails))
+        object.__setattr__(self, "shows_in", frozenset(self.shows_in))
         if not self.edits and not self.replaces:
             raise ValueError(f"mistake {self.title!r}: no edits and nothing replaced: it would be the reference")
 
 
-def mistakes_of(item: CourseNotebook) -> tuple[Mistake, ...]:
-    """The MISTAKES of a notebook's autograde/problems/NN_slug/mistakes.py (none if it has no such module)."""
+# the same mistake of a layer with an optimizer, in several notebooks: said once (Mistake(..., **OPTIMIZER_BEFORE_DX))
+OPTIMIZER_BEFORE_DX = {"why": ("the optimizer updates W before dX is computed (dX then uses the new W)",
+                               "dX を求める前に optimizer が W を更新した（dX が更新後の W を使う）"),
+                       "fix": ("compute dB, dW and dX first, and call self.optimizer.update(self) last.",
+                               "dB, dW, dX を先に求め、最後に self.optimizer.update(self) を呼びます。")}
+OPTIMIZER_NEVER_CALLED = {"why": ("backward does not call the optimizer (W and B stay as they were)",
+                                  "backward が optimizer を呼ばなかった（W と B が変わらない）"),
+                          "fix": ("end backward with: if self.optimizer is not None: self.optimizer.update(self)",
+                                  "backward の最後で if self.optimizer is not None: self.optimizer.update(self) "
+                                  "を呼びます。")}
+
+
+def _catalogue(item: CourseNotebook):
+    """The notebook's autograde/problems/NN_slug/mistakes.py module, or None if it has none."""
     try:
-        module = importlib.import_module(item.mistakes_module)
+        return importlib.import_module(item.mistakes_module)
     except ModuleNotFoundError as error:
         if error.name != item.mistakes_module:
             raise
-        return ()
-    return tuple(module.MISTAKES)
+        return None
+
+
+def mistakes_of(item: CourseNotebook) -> tuple[Mistake, ...]:
+    """The MISTAKES of a notebook's autograde/problems/NN_slug/mistakes.py (none if it has no such module)."""
+    return tuple(getattr(_catalogue(item), "MISTAKES", ()))
+
+
+def result_names(item: CourseNotebook) -> dict[str, tuple[str, str]]:
+    """grade_id -> (English, Japanese) name of what that grade cell's hidden test looks at, e.g. ("dW", "dW"): the
+    RESULTS of the notebook's mistakes.py."""
+    return dict(getattr(_catalogue(item), "RESULTS", {}))
 
 
 def demo_mistakes(item: CourseNotebook) -> tuple[Mistake, ...]:
