@@ -36,7 +36,7 @@ from autograde.course import NOTEBOOKS_DIR, PROBLEMS_DIR, REPO, SOLUTIONS_DIR, C
 from autograde.sandbox.execute import execute_in_sandbox
 from autograde.settings import TIME_LIMITS_FILE, SandboxLimits
 
-LIMIT_FACTOR = 10  # a correct solution 10x slower than the reference (plain loops, a busy machine) still passes
+LIMIT_FACTOR = 20  # a correct solution 20x slower than the reference (plain loops, a busy machine) still passes
 BUDGET_FACTOR = 5  # one student's notebooks together may take 5x the reference's
 CELL_FLOOR, NOTEBOOK_FLOOR, BUDGET_FLOOR = 30, 60, 300
 ROUND = 10
