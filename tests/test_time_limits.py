@@ -29,7 +29,7 @@ def test_derived_limits_follow_the_stated_factors():
     reference = {"01_a": {"notebook_seconds": 4.2, "slowest_cell_seconds": 1.5},
                  "08_b": {"notebook_seconds": 31.0, "slowest_cell_seconds": 12.1}}
     derived = time_limits.derive(reference)
-    assert derived["notebooks"]["01_a"]["limits"] == {"cell_timeout": 30, "notebook_timeout": 60}  # the floors
+    assert derived["notebooks"]["01_a"]["limits"] == {"cell_timeout": 30, "notebook_timeout": 90}  # 20 x 1.5, 20 x 4.2
     assert derived["notebooks"]["08_b"]["limits"] == {"cell_timeout": 250, "notebook_timeout": 620}  # 20x, up to 10
     assert derived["student_budget"] == 300  # 5 x 35.2 = 176 s: the floor
     slow = {"08_b": {"notebook_seconds": 99.0, "slowest_cell_seconds": 50.0}}
