@@ -44,6 +44,17 @@ def port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def paste_into_cell(page, cell, code: str) -> None:
+    """Replace a JupyterLab cell's text as a paste would (CodeMirror gets it in one input event: typed text would be
+    auto-indented), then save the notebook."""
+    cell.scroll_into_view_if_needed()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+
+
 def wait_http(url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -139,15 +150,9 @@ class Lab:
         self.page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="YOUR CODE HERE").first.wait_for()
 
     def fill_solution(self, code: str) -> None:
-        """Replace the solution cell's text as a paste would (CodeMirror gets it in one input event, no auto-indent)."""
+        """Replace the solution cell's text as a paste would, save, and wait for the save."""
         page = self.page
-        cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="YOUR CODE HERE").first
-        cell.scroll_into_view_if_needed()
-        cell.locator(".cm-content").click()
-        page.keyboard.press("Control+a")
-        page.keyboard.insert_text(code)
-        page.keyboard.press("Escape")
-        page.keyboard.press("Control+s")
+        paste_into_cell(page, page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="YOUR CODE HERE").first, code)
         page.locator(".jp-StatusBar-TextItem", has_text="Saving completed").first.wait_for(timeout=30_000)
         assert page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="YOUR CODE HERE").count() == 0
 

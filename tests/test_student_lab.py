@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hub_support import wait_http
+from hub_support import paste_into_cell, wait_http
 
 from autograde.build.release import release
 from autograde.build.student_bundle import ZIP_NAME, write_bundle
@@ -145,13 +145,7 @@ def solution_text(name: str, mistakes=()) -> str:
 def write_cell_and_run_all(page, code: str) -> str:
     """Paste `code` into the solution cell (one input event: CodeMirror would auto-indent typed text), save, Run All;
     the text of the check_all() summary once it is there."""
-    cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="class SimpleConv1d").first
-    cell.scroll_into_view_if_needed()
-    cell.locator(".cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(code)
-    page.keyboard.press("Escape")
-    page.keyboard.press("Control+s")
+    paste_into_cell(page, page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="class SimpleConv1d").first, code)
     page.click(".lm-MenuBar-itemLabel:text-is('Kernel')")  # a fresh kernel and no old output to mistake for new
     page.click(".lm-Menu-itemLabel:text-is('Restart Kernel and Clear Outputs of All Cells…')")
     page.locator(".jp-Dialog .jp-mod-accept").click()
