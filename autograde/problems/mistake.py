@@ -42,6 +42,19 @@ class Mistake:
 
 
 # the same mistake of a layer with an optimizer, in several notebooks: said once (Mistake(..., **OPTIMIZER_BEFORE_DX))
+# the grade cells notebooks 1 and 4 share (one layer's forward, backward, optimizer and errors): what each looks
+# at, for "your <result> equals what you get when <Mistake.why>"
+LAYER_RESULTS = {
+    "test_forward_shape": ("forward output's shape", "forward の出力の形状"),
+    "test_forward_values": ("forward output", "forward の出力"),
+    "test_backward_dB": ("dB", "dB"),
+    "test_backward_dW": ("dW", "dW"),
+    "test_backward_dX": ("dX (what backward returns)", "dX（backward の戻り値）"),
+    "test_optimizer": ("backward with an optimizer (dX, then W and B updated)",
+                       "optimizer つきの backward（dX と更新後の W, B）"),
+    "test_errors": ("answer to invalid input", "不正な入力への反応"),
+}
+
 OPTIMIZER_BEFORE_DX = {"why": ("the optimizer updates W before dX is computed (dX then uses the new W)",
                                "dX を求める前に optimizer が W を更新した（dX が更新後の W を使う）"),
                        "fix": ("compute dB, dW and dX first, and call self.optimizer.update(self) last.",

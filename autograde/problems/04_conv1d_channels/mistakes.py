@@ -1,7 +1,7 @@
 """Typical mistakes in notebook 04 (Conv1d with channels), as edits of the reference
 (autograde/problems/mistake.py)."""
 
-from autograde.problems.mistake import OPTIMIZER_NEVER_CALLED, Mistake
+from autograde.problems.mistake import LAYER_RESULTS, OPTIMIZER_NEVER_CALLED, Mistake
 
 UPDATE_CALL = "            self.optimizer.update(self)"
 
@@ -31,16 +31,7 @@ class Conv1d:
 '''
 
 # what each grade cell's hidden test looks at: "your <result> equals what you get when <Mistake.why>"
-RESULTS = {
-    "test_forward_shape": ("forward output's shape", "forward の出力の形状"),
-    "test_forward_values": ("forward output", "forward の出力"),
-    "test_backward_dB": ("dB", "dB"),
-    "test_backward_dW": ("dW", "dW"),
-    "test_backward_dX": ("dX (what backward returns)", "dX（backward の戻り値）"),
-    "test_optimizer": ("backward with an optimizer (dX, then W and B updated)",
-                       "optimizer つきの backward（dX と更新後の W, B）"),
-    "test_errors": ("answer to invalid input", "不正な入力への反応"),
-}
+RESULTS = LAYER_RESULTS
 
 MISTAKES = (
     # the optimizer cell then updates B with a dB of the wrong shape
