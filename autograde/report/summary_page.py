@@ -145,9 +145,7 @@ def write_summary(course: Course, student: str, scores: dict[str, list[TestScore
     results = collect(course, student, scores, items)
     path.write_text(render(student, results), encoding="utf-8")
     box = course_box(results)
-    for r in results:
-        page = folder / f"{r.item.name}.html"
-        if r.page:
-            text = page.read_text(encoding="utf-8")
-            page.write_text(COURSE_BOX.sub(lambda _: box, text, count=1), encoding="utf-8")
+    for page in (folder / f"{r.item.name}.html" for r in results if r.page):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(COURSE_BOX.sub(lambda _: box, text, count=1), encoding="utf-8")
     return path
