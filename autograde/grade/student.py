@@ -116,11 +116,15 @@ def _nbgrader_in_child(argv: list[str], env: dict[str, str], log: str, result: s
         sys.argv = ["nbgrader", *argv]
         from nbgrader.apps.nbgraderapp import NbGraderApp
 
+        from autograde.sandbox.execute import close_sessions
+
         try:
             NbGraderApp.launch_instance(argv=argv)
             code = 0
         except SystemExit as exit:
             code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        finally:
+            close_sessions()  # the sandbox kept for the next notebook: this process leaves without atexit
     except BaseException:  # noqa: BLE001 - whatever broke, the parent must hear an exit status
         import traceback
 

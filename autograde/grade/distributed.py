@@ -1,0 +1,286 @@
+"""Grading a class with Dask distributed: one task per student (autograde/grade/bundle.py: explicit inputs and
+outputs, no shared file system), this process the only writer of gradebook.db.
+
+    python -m autograde.grade [--scheduler tcp://HOST:8786] ...
+
+Without --scheduler the tasks run on an embedded LocalCluster, one single-threaded worker process per core (or
+--workers N), on this machine. With --scheduler they run wherever that cluster's workers are: each worker machine
+needs the course's checkout (the same grading code: the task checks a digest), its venv and bubblewrap, but not the
+course folder, which it never sees: a task gets the release bundle and the student's files, grades them with
+nbgrader in a scratch course of its own (the sandbox, the limits, the judges as on one machine) and returns the
+student's gradebook rows, scores and autograded notebooks.
+
+As each result arrives this process merges it: the rows into the master in one transaction (gradebook.merge_student),
+then the autograded notebooks into autograded/<student>/ (written beside, then swapped in), and checks the master
+now holds the scores the worker computed. A task whose worker died (killed, machine lost) or whose grading failed
+for a reason outside the notebook is submitted once more (StudentLimits.retries; Dask places it on a live worker)
+and reported FAILED if it fails again; nothing of a failed attempt is merged.
+"""
+
+import logging
+import os
+import shutil
+import socket
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from autograde.course import Course
+from autograde.grade.bundle import (
+    ReleaseBundle,
+    StudentFiles,
+    StudentResult,
+    code_digest,
+    folder_files,
+    make_bundle,
+    student_rows,
+    write_files,
+)
+from autograde.grade.gradebook import integrity_problems, merge_student, student_scores
+from autograde.sandbox.bwrap import DATA_DIR
+from autograde.settings import ASSIGNMENT
+
+# Dask must not retry a task on its own when its worker dies: this module retries once, and reports.
+DASK_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False,
+               "distributed.scheduler.work-stealing": True}
+
+
+# ---- on the worker ---------------------------------------------------------------------------------------------
+
+def graded_folder(course: Course, student: str) -> Path:
+    """The folder nbgrader grades for the student (what StudentFiles holds)."""
+    return course.submission_dir(student)
+
+
+def worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def grade_with_nbgrader(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool):
+    """`nbgrader autograde` of one student in the task's course: from the fork server (nbgrader imported once per
+    worker process), or as a subprocess in a daemonic worker process (which may not have children of its own)."""
+    import multiprocessing
+
+    from autograde.grade.student import grade_one, grade_one_forked
+
+    if multiprocessing.current_process().daemon:
+        return grade_one(course, student, force, course.gradebook, env)
+    return grade_one_forked(course, student, force, course.gradebook, env, scratch)
+
+
+def grade_with_stub(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool):
+    """A stand-in for nbgrader in the scaling simulation: the student's gradebook rows (every grade cell, full
+    marks) written in a few ms, and one small autograded notebook per notebook."""
+    from autograde.grade.student import Outcome
+
+    start = time.perf_counter()
+    connection = sqlite3.connect(course.gradebook, isolation_level=None)
+    try:
+        connection.execute("BEGIN")
+        connection.execute("INSERT INTO student (id) VALUES (?)", (student,))
+        assignment = connection.execute("SELECT id FROM assignment WHERE name = ?", (ASSIGNMENT,)).fetchone()[0]
+        submission = uuid.uuid4().hex
+        connection.execute("INSERT INTO submitted_assignment (id, assignment_id, student_id, timestamp) "
+                           "VALUES (?, ?, ?, datetime('now'))", (submission, assignment, student))
+        for notebook_id, name in connection.execute("SELECT id, name FROM notebook WHERE assignment_id = ?",
+                                                    (assignment,)).fetchall():
+            submitted = uuid.uuid4().hex
+            connection.execute("INSERT INTO submitted_notebook (id, assignment_id, notebook_id, flagged) "
+                               "VALUES (?, ?, ?, 0)", (submitted, submission, notebook_id))
+            for cell, points in connection.execute(
+                    "SELECT g.id, g.max_score FROM grade_cells g JOIN base_cell b ON g.id = b.id "
+                    "WHERE b.notebook_id = ?", (notebook_id,)).fetchall():
+                connection.execute("INSERT INTO grade (id, notebook_id, cell_id, auto_score, needs_manual_grade) "
+                                   "VALUES (?, ?, ?, ?, 0)", (uuid.uuid4().hex, submitted, cell, points))
+            folder = course.autograded_dir / student / ASSIGNMENT
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{name}.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return Outcome(student, 0, "stub grading\n", time.perf_counter() - start, course.gradebook)
+
+
+GRADERS = {"nbgrader": grade_with_nbgrader, "stub": grade_with_stub}
+
+
+def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, grader: str = "nbgrader") -> StudentResult:
+    """The Dask task: grade one student from explicit inputs in a scratch course; never touches the parent's."""
+    start = time.perf_counter()
+    student, worker = submission.student, worker_name()
+    if bundle.code != code_digest():
+        return StudentResult(student, 1, "", 0.0, cause=f"the grading code on worker {worker} differs from the "
+                             "course's (update its checkout and venv)", worker=worker)
+    with tempfile.TemporaryDirectory(prefix="cnn1d-task-") as scratch:
+        course = bundle.materialize(Path(scratch) / "course")
+        (Path(scratch) / "data").symlink_to(DATA_DIR)  # MNIST for notebook 8's judge, from the worker's checkout
+        write_files(graded_folder(course, student), submission.files)
+        logs = Path(scratch) / "logs"
+        logs.mkdir()
+        outcome = GRADERS[grader](course, student, bundle.env, logs, force)
+        result = StudentResult(student, outcome.returncode, outcome.output, time.perf_counter() - start,
+                               cause=getattr(outcome, "cause", "") or (f"nbgrader exit {outcome.returncode}"
+                                                                       if outcome.returncode else ""),
+                               retry=getattr(outcome, "retry", True), worker=worker)
+        if outcome.returncode == 0:
+            try:
+                result.gradebook = student_rows(course.gradebook, student)
+                result.scores = student_scores(course.gradebook, student)
+                result.autograded = folder_files(course.autograded_dir / student / ASSIGNMENT)
+            except (sqlite3.Error, OSError, ValueError) as error:
+                result.returncode, result.cause = 1, f"reading the graded student failed: {error}"
+    return result
+
+
+# ---- in the parent ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Merged:
+    ok: bool
+    problem: str = ""
+
+
+def merge_result(course: Course, result: StudentResult, scratch: Path) -> Merged:
+    """The worker's rows into the master (one transaction), then its autograded notebooks into place; the master
+    must then hold the worker's scores. Nothing is changed if the rows cannot be merged."""
+    rows = scratch / f"{result.student}-{uuid.uuid4().hex[:8]}.db"
+    rows.write_bytes(zlib.decompress(result.gradebook))
+    try:
+        merge_student(course.gradebook, rows, result.student)
+    except (sqlite3.Error, LookupError) as error:
+        return Merged(False, f"merge into the gradebook failed: {error}")
+    finally:
+        rows.unlink(missing_ok=True)
+    final = course.autograded_dir / result.student / ASSIGNMENT
+    fresh = final.with_name(f".{ASSIGNMENT}-{uuid.uuid4().hex[:8]}")
+    write_files(fresh, result.autograded)
+    old = final.with_name(f".{ASSIGNMENT}-old-{uuid.uuid4().hex[:8]}")
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    if student_scores(course.gradebook, result.student) != result.scores:
+        return Merged(False, "the master's scores differ from the worker's after the merge")
+    return Merged(True)
+
+
+def start_client(scheduler: str | None, workers: int):
+    """A Dask client: on the cluster at `scheduler`, or on a LocalCluster of `workers` single-threaded processes."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    dask.config.set(DASK_CONFIG)
+    if scheduler:
+        return Client(scheduler, timeout="30s"), None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def attempt_failed(result: StudentResult) -> str:
+    return result.cause or (f"nbgrader exit {result.returncode}" if result.returncode else "")
+
+
+def killed_result(student: str, error: BaseException) -> StudentResult:
+    """A task that raised: its worker died (KilledWorker) or the task itself broke."""
+    name = type(error).__name__
+    cause = ("the Dask worker grading it died" if name == "KilledWorker" else f"the task failed: {name}: {error}")
+    return StudentResult(student, -9 if name == "KilledWorker" else 1, f"{cause}\n", 0.0, cause=cause)
+
+
+def grade_on_dask(course: Course, students: list[str], *, force: bool, env: dict[str, str], logs: Path,
+                  workers: int, scheduler: str | None = None, retries: int = 1, grader: str = "nbgrader",
+                  report=None) -> tuple[int, dict]:
+    """Grade `students` as Dask tasks, merging each result as it arrives; returns (failed count, statistics)."""
+    from distributed import as_completed
+
+    report = report or print_report
+    client, cluster = start_client(scheduler, workers)
+    stats = {"merge_seconds": 0.0, "parent_seconds": 0.0, "attempts": 0}
+    bad, merged = 0, {}
+    try:
+        tick = time.perf_counter()
+        bundle = make_bundle(course, env)
+        bundle_future = client.scatter(bundle, broadcast=True, hash=False)
+        stats["bundle_seconds"] = time.perf_counter() - tick
+        attempts: dict[str, list[StudentResult]] = {student: [] for student in students}
+
+        def submit(student: str):
+            stats["attempts"] += 1
+            files = StudentFiles(student, folder_files(graded_folder(course, student)))
+            return client.submit(grade_task, bundle_future, files, force or bool(attempts[student]), grader,
+                                 key=f"grade-{student}-{len(attempts[student])}-{uuid.uuid4().hex[:6]}", pure=False)
+
+        with tempfile.TemporaryDirectory(prefix=".dask-", dir=logs) as scratch, \
+                tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
+            tick = time.perf_counter()
+            futures = {}
+            for student in students:
+                futures[submit(student)] = student
+            stats["parent_seconds"] += time.perf_counter() - tick
+            pending = as_completed(list(futures))
+            for future in pending:
+                tick = time.perf_counter()
+                student = futures.pop(future)
+                try:
+                    result = future.result()
+                except Exception as error:  # noqa: BLE001 - a lost worker or a broken task: reported, maybe retried
+                    result = killed_result(student, error)
+                future.release()
+                problem = attempt_failed(result)
+                if not problem:
+                    merge_tick = time.perf_counter()
+                    outcome = merge_result(course, result, Path(scratch))
+                    stats["merge_seconds"] += time.perf_counter() - merge_tick
+                    if outcome.ok:
+                        merged[student] = result
+                    else:
+                        result.returncode, result.cause, problem = 1, outcome.problem, outcome.problem
+                if problem and result.retry and len(attempts[student]) < retries:
+                    attempts[student].append(result)
+                    retry = submit(student)
+                    futures[retry] = student
+                    pending.add(retry)
+                else:
+                    bad += not report(result, attempts[student], logs)
+                    bar.update()
+                stats["parent_seconds"] += time.perf_counter() - tick
+        problems = integrity_problems(course.gradebook)
+        if problems:
+            raise SystemExit("autograde: the merged gradebook failed its check (" + "; ".join(problems[:5])
+                             + f"); restore the backup in {course.gradebook_backups}")
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    stats["merged"] = len(merged)
+    print(f"gradebook: {len(merged)} students merged, integrity ok, scores equal the workers'")
+    return bad, stats
+
+
+def print_report(result: StudentResult, earlier: list[StudentResult], logs: Path) -> bool:
+    """Write the student's log and print their line; True if graded."""
+    log = logs / f"autograde-{result.student}.log"
+    parts = [f"===== attempt {number} on {old.worker or '?'} ({attempt_failed(old)}) =====\n{old.output}"
+             for number, old in enumerate(earlier, 1)]
+    log.write_text("".join(parts) + result.output, encoding="utf-8")
+    before = f" (attempt {len(earlier) + 1}; before: {'; '.join(attempt_failed(old) for old in earlier)})" \
+        if earlier else ""
+    if result.returncode == 0:
+        tqdm.write(f"  {result.student}: autograded in {result.seconds:.0f} s on {result.worker}{before}")
+        return True
+    tqdm.write(f"  {result.student}: FAILED ({attempt_failed(result)}; log {log}){before}; the gradebook keeps "
+               "their previous grades", file=sys.stderr)
+    return False
