@@ -28,7 +28,6 @@ from autograde.build.secret import SECRET_FILE
 from autograde.course import REPO, Course
 from autograde.grade.gradebook import SUBMISSION_TABLES, copy_database
 from autograde.settings import (
-    ASSIGNMENT,
     NO_SANDBOX_ENV,
     REQUIRE_CGROUP_ENV,
     SANDBOX_CPUS_ENV,
@@ -118,8 +117,8 @@ class ReleaseBundle:
     def materialize(self, root: Path) -> Course:
         """A course folder at `root` holding this bundle, to grade one student in."""
         course = Course(root)
-        write_files(course.source_dir / ASSIGNMENT, self.source)
-        write_files(course.release_dir / ASSIGNMENT, self.release)
+        write_files(course.source_dir, self.source)
+        write_files(course.release_dir, self.release)
         write_files(root, self.course_files)
         secret = root / SECRET_FILE
         if secret.exists():
@@ -132,8 +131,8 @@ def make_bundle(course: Course, run_env: dict[str, str]) -> ReleaseBundle:
     env = {name: os.environ[name] for name in RUN_ENV if name in os.environ}
     env.update(run_env)
     return ReleaseBundle(
-        source=folder_files(course.source_dir / ASSIGNMENT),
-        release=folder_files(course.release_dir / ASSIGNMENT),
+        source=folder_files(course.source_dir),
+        release=folder_files(course.release_dir),
         course_files={name: (course.root / name).read_bytes() for name in COURSE_FILES
                       if (course.root / name).is_file()},
         gradebook=template_gradebook(course.gradebook),

@@ -80,12 +80,17 @@ def grade_with_nbgrader(course: Course, student: str, env: dict[str, str], scrat
     return grade_one_forked(course, student, force, course.gradebook, env, scratch)
 
 
-def grade_with_stub(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool):
-    """A stand-in for nbgrader in the scaling simulation: the student's gradebook rows (every grade cell, full
-    marks) written in a few ms, and one small autograded notebook per notebook."""
+def grade_with_stub(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool,
+                    seconds: float = 0.0, markers: str = ""):
+    """A stand-in for nbgrader (the scaling simulation, the worker-death test): the student's gradebook rows (every
+    grade cell, full marks) written in a few ms, one small autograded notebook per notebook. `seconds`: time it
+    takes first; `markers`: a folder where it leaves <student>-<pid> as it starts (a test kills that process)."""
     from autograde.grade.student import Outcome
 
     start = time.perf_counter()
+    if markers:
+        (Path(markers) / f"{student}-{os.getpid()}").touch()
+    time.sleep(seconds)
     connection = sqlite3.connect(course.gradebook, isolation_level=None)
     try:
         connection.execute("BEGIN")
@@ -113,7 +118,16 @@ def grade_with_stub(course: Course, student: str, env: dict[str, str], scratch: 
     return Outcome(student, 0, "stub grading\n", time.perf_counter() - start, course.gradebook)
 
 
-GRADERS = {"nbgrader": grade_with_nbgrader, "stub": grade_with_stub}
+def grader_named(spec: str):
+    """"nbgrader", or "stub[:SECONDS[:MARKERS]]" (grade_with_stub)."""
+    name, *args = spec.split(":", 2)
+    if name == "nbgrader" and not args:
+        return grade_with_nbgrader
+    if name == "stub":
+        seconds = float(args[0]) if args else 0.0
+        markers = args[1] if len(args) > 1 else ""
+        return lambda *common: grade_with_stub(*common, seconds=seconds, markers=markers)
+    raise ValueError(f"unknown grader {spec!r}")
 
 
 def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, grader: str = "nbgrader") -> StudentResult:
@@ -129,7 +143,7 @@ def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, gra
         write_files(graded_folder(course, student), submission.files)
         logs = Path(scratch) / "logs"
         logs.mkdir()
-        outcome = GRADERS[grader](course, student, bundle.env, logs, force)
+        outcome = grader_named(grader)(course, student, bundle.env, logs, force)
         result = StudentResult(student, outcome.returncode, outcome.output, time.perf_counter() - start,
                                cause=getattr(outcome, "cause", "") or (f"nbgrader exit {outcome.returncode}"
                                                                        if outcome.returncode else ""),

@@ -57,15 +57,20 @@ def _columns(connection: sqlite3.Connection, table: str) -> str:
 
 
 def _student_row_ids(schema: str) -> dict[str, str]:
-    """SQL selecting, per submission table, the ids of one student's rows (? = student id, ? = assignment name)."""
+    """SQL selecting, per submission table, the ids of one student's rows (? = student id, ? = assignment name).
+    Each lookup goes through one of nbgrader's unique indexes, whose first column is the notebook or cell (hence
+    the `IN (SELECT id FROM notebook / base_cell)`): without them every merge scanned the whole grade table, which
+    grows with the class."""
     assignment = (f"SELECT sa.id FROM {schema}.submitted_assignment sa JOIN {schema}.assignment a "
                   "ON sa.assignment_id = a.id WHERE sa.student_id = ? AND a.name = ?")
-    notebooks = f"SELECT id FROM {schema}.submitted_notebook WHERE assignment_id IN ({assignment})"
+    notebooks = (f"SELECT id FROM {schema}.submitted_notebook WHERE notebook_id IN (SELECT id FROM {schema}.notebook) "
+                 f"AND assignment_id IN ({assignment})")
+    cells = f"cell_id IN (SELECT id FROM {schema}.base_cell)"
     return {
         "submitted_assignment": assignment,
         "submitted_notebook": notebooks,
-        "grade": f"SELECT id FROM {schema}.grade WHERE notebook_id IN ({notebooks})",
-        "comment": f"SELECT id FROM {schema}.comment WHERE notebook_id IN ({notebooks})",
+        "grade": f"SELECT id FROM {schema}.grade WHERE {cells} AND notebook_id IN ({notebooks})",
+        "comment": f"SELECT id FROM {schema}.comment WHERE {cells} AND notebook_id IN ({notebooks})",
     }
 
 
