@@ -32,6 +32,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -65,6 +66,7 @@ from autograde.settings import (
 )
 
 KERNEL_NAME = "python3"
+PROFILE_PREFIX = "time in the sandbox "  # nbgrader log lines of profile_line
 CGROUP_PIDS_MARGIN = 16  # the join shim, bwrap and its pid 1: in the group, not under the sandbox uid's RLIMIT_NPROC
 RESULT_SLACK_BYTES = 4 << 20  # the result's JSON around the notebook and its capped outputs
 
@@ -148,10 +150,12 @@ def check_cgroups(cpus: float) -> str:
 # ---- running ------------------------------------------------------------------------------------------------------
 
 def execute_in_sandbox(nb: NotebookNode, limits: SandboxLimits, no_sandbox: bool | None = None,
-                       sessions: "Sessions | None" = None) -> tuple[NotebookNode, list[str]]:
+                       sessions: "Sessions | None" = None,
+                       timings: dict | None = None) -> tuple[NotebookNode, list[str]]:
     """Run the notebook's code cells under the limits; returns the executed notebook and why cells failed.
     Raises SandboxStartError when the sandbox itself did not start. With `sessions`, the notebook runs in the
-    sandbox the previous notebook left clean (if any), else in a sandbox of its own."""
+    sandbox the previous notebook left clean (if any), else in a sandbox of its own. `timings` (if given) gets
+    where the notebook's time went (profile_line)."""
     no_sandbox = unsandboxed_allowed() if no_sandbox is None else no_sandbox
     if not no_sandbox and not bwrap_available():
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not available, so student code cannot be sandboxed: "
@@ -160,9 +164,11 @@ def execute_in_sandbox(nb: NotebookNode, limits: SandboxLimits, no_sandbox: bool
                                  f"running on.")
     own = sessions is None  # a one-off call: its sandbox ends with it
     sessions = sessions or Sessions()
+    tick = time.monotonic()
     session = sessions.take(limits, no_sandbox)
+    reused = session.notebooks > 0
     try:
-        executed, reasons, swept = run_in_session(session, nb, limits, no_sandbox)
+        executed, reasons, swept = run_in_session(session, nb, limits, no_sandbox, timings)
     except BaseException:
         session.close()
         raise
@@ -171,7 +177,21 @@ def execute_in_sandbox(nb: NotebookNode, limits: SandboxLimits, no_sandbox: bool
     if own:
         sessions.close()
     reasons += fit_to_size(executed, limits.max_graded_bytes, PROBE_MIME)
+    if timings is not None:
+        timings.update(total=time.monotonic() - tick, start=tick, reused=reused)
     return executed, reasons
+
+
+def profile_line(timings: dict) -> str:
+    """Where one notebook's time in the sandbox went, for nbgrader's log (tests/bench_grading.py reads it)."""
+    runner = timings.get("runner", {})
+    parts = [f"sandbox {'reused' if timings.get('reused') else 'started'}"]
+    if {"runner_ready", "kernel_started", "cells_done", "kernel_stopped"} <= runner.keys():
+        parts += [f"until the runner was ready {runner['runner_ready'] - timings['start']:.2f} s",
+                  f"kernel start {runner['kernel_started'] - runner['runner_ready']:.2f} s",
+                  f"cells {runner['cells_done'] - runner['kernel_started']:.2f} s",
+                  f"kernel stop and sweep {timings['start'] + timings['total'] - runner['cells_done']:.2f} s"]
+    return f"{PROFILE_PREFIX}{timings.get('total', 0):.2f} s: " + ", ".join(parts)
 
 
 def session_key(limits: SandboxLimits, no_sandbox: bool) -> tuple:
@@ -242,8 +262,8 @@ def sandbox_command(limits: SandboxLimits, no_sandbox: bool, group: cgroups.Sand
     return command, extra
 
 
-def run_in_session(session: SandboxSession, nb: NotebookNode, limits: SandboxLimits,
-                   no_sandbox: bool) -> tuple[NotebookNode, list[str], bool]:
+def run_in_session(session: SandboxSession, nb: NotebookNode, limits: SandboxLimits, no_sandbox: bool,
+                   timings: dict | None = None) -> tuple[NotebookNode, list[str], bool]:
     """One notebook in the session's sandbox: the executed notebook, the reasons, and whether the runner left the
     sandbox clean after it."""
     payload = nbformat.writes(nb).encode()
@@ -251,7 +271,7 @@ def run_in_session(session: SandboxSession, nb: NotebookNode, limits: SandboxLim
     settings = runner_settings(limits, sandboxed=not no_sandbox, oom_file=runner_oom_file(session.group, no_sandbox),
                                session=session.forks_kernels)
     run = session.exchange(settings, nb, stdout_limit, limits.notebook_timeout + KILL_MARGIN)
-    return read_result(nb, limits, session.group, session.returncode(), run)
+    return read_result(nb, limits, session.group, session.returncode(), run, timings)
 
 
 def runner_oom_file(group: cgroups.SandboxCgroup | None, no_sandbox: bool) -> str | None:
@@ -262,7 +282,7 @@ def runner_oom_file(group: cgroups.SandboxCgroup | None, no_sandbox: bool) -> st
 
 
 def read_result(nb: NotebookNode, limits: SandboxLimits, group: cgroups.SandboxCgroup | None, returncode: int | None,
-                run) -> tuple[NotebookNode, list[str], bool]:
+                run, timings: dict | None = None) -> tuple[NotebookNode, list[str], bool]:
     """The executed notebook, the reasons, and whether the runner left the sandbox clean for another notebook,
     from what the runner sent (see runner.py's protocol)."""
     started = run.stdout.startswith(STARTED)
@@ -276,6 +296,9 @@ def read_result(nb: NotebookNode, limits: SandboxLimits, group: cgroups.SandboxC
         kernel_started = result["started"] is True
         output = str(result.get("output", ""))
         swept = result.get("clean") is True
+        if timings is not None and isinstance(result.get("timings"), dict):
+            timings["runner"] = {key: float(value) for key, value in result["timings"].items()
+                                 if isinstance(value, (int, float))}
     except (ValueError, KeyError, TypeError):
         result = None
     if not started or (result is not None and not kernel_started):
@@ -309,10 +332,12 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         name = resources.get("unique_key", "notebook")
+        timings: dict = {}
         executed, reasons = execute_in_sandbox(nb, sandbox_limits(notebook=name), no_sandbox=unsandboxed_allowed(),
-                                               sessions=process_sessions())
+                                               sessions=process_sessions(), timings=timings)
         for reason in reasons:
             self.log.warning("%s: %s", name, reason)
+        self.log.info("%s: %s", name, profile_line(timings))
         return executed, resources
 
 

@@ -85,6 +85,7 @@ class SandboxSession:
                  scratch: tempfile.TemporaryDirectory, forks_kernels: bool):
         self.key = key
         self.forks_kernels = forks_kernels  # the runner serves several notebooks, kernels forked from its zygote
+        self.notebooks = 0  # notebooks sent to it so far
         self.group = group
         self.scratch = scratch
         self.reusable = True
@@ -117,6 +118,7 @@ class SandboxSession:
         thread (a runner that stopped reading cannot block the grader); stdout is read by FrameReader, which keeps
         at most `stdout_limit` bytes of the result; stderr keeps its first and last few KiB (StreamTail)."""
         self.frames.limit = stdout_limit
+        self.notebooks += 1
         self.send(json.dumps({"settings": settings, "notebook": nb}).encode())
         deadline = time.monotonic() + timeout
         stdout, timed_out, overflowed = b"", False, False
