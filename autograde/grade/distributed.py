@@ -43,7 +43,7 @@ from autograde.grade.bundle import (
     student_rows,
     write_files,
 )
-from autograde.grade.gradebook import integrity_problems, merge_student, student_scores
+from autograde.grade.gradebook import MasterGradebook, integrity_problems, student_scores
 from autograde.sandbox.bwrap import DATA_DIR
 from autograde.settings import ASSIGNMENT
 
@@ -166,13 +166,13 @@ class Merged:
     problem: str = ""
 
 
-def merge_result(course: Course, result: StudentResult, scratch: Path) -> Merged:
+def merge_result(course: Course, result: StudentResult, scratch: Path, master: MasterGradebook) -> Merged:
     """The worker's rows into the master (one transaction), then its autograded notebooks into place; the master
     must then hold the worker's scores. Nothing is changed if the rows cannot be merged."""
     rows = scratch / f"{result.student}-{uuid.uuid4().hex[:8]}.db"
     rows.write_bytes(zlib.decompress(result.gradebook))
     try:
-        merge_student(course.gradebook, rows, result.student)
+        master.merge(rows, result.student)
     except (sqlite3.Error, LookupError) as error:
         return Merged(False, f"merge into the gradebook failed: {error}")
     finally:
@@ -185,7 +185,7 @@ def merge_result(course: Course, result: StudentResult, scratch: Path) -> Merged
         final.rename(old)
     fresh.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-    if student_scores(course.gradebook, result.student) != result.scores:
+    if master.scores(result.student) != result.scores:
         return Merged(False, "the master's scores differ from the worker's after the merge")
     return Merged(True)
 
@@ -238,6 +238,7 @@ def grade_on_dask(course: Course, students: list[str], *, force: bool, env: dict
                                  key=f"grade-{student}-{len(attempts[student])}-{uuid.uuid4().hex[:6]}", pure=False)
 
         with tempfile.TemporaryDirectory(prefix=".dask-", dir=logs) as scratch, \
+                MasterGradebook(course.gradebook) as master, \
                 tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
             tick = time.perf_counter()
             futures = {}
@@ -256,7 +257,7 @@ def grade_on_dask(course: Course, students: list[str], *, force: bool, env: dict
                 problem = attempt_failed(result)
                 if not problem:
                     merge_tick = time.perf_counter()
-                    outcome = merge_result(course, result, Path(scratch))
+                    outcome = merge_result(course, result, Path(scratch), master)
                     stats["merge_seconds"] += time.perf_counter() - merge_tick
                     if outcome.ok:
                         merged[student] = result
