@@ -25,13 +25,18 @@ sys.path.insert(0, str(REPO))
 from autograde.course import Course  # noqa: E402
 from autograde.grade.distributed import grade_on_dask  # noqa: E402
 from autograde.grade.gradebook import integrity_problems, student_scores  # noqa: E402
+from autograde.grade.intake import intake_folders  # noqa: E402
+from autograde.grade.pool import Run  # noqa: E402
+from autograde.settings import student_limits  # noqa: E402
 
 
 def simulated_class(course: Course, students: int) -> list[str]:
+    """Students whose graded copy (the intake's, to_grade/<student>/cnn1d) is the released notebooks."""
     names = [f"sim-{index:04d}" for index in range(students)]
     for name in names:
-        shutil.rmtree(course.submitted_dir / name, ignore_errors=True)
-        shutil.copytree(course.release_dir, course.submission_dir(name))
+        graded = intake_folders(course, name)[0]
+        shutil.rmtree(graded, ignore_errors=True)
+        shutil.copytree(course.release_dir, graded)
     return names
 
 
@@ -42,9 +47,8 @@ def simulate(course: Course, students: int, workers: int, quiet: bool = True) ->
     logs.mkdir(exist_ok=True)
     load = os.getloadavg()
     tick = time.perf_counter()
-    report = (lambda result, earlier, logs: result.returncode == 0) if quiet else None
-    bad, stats = grade_on_dask(course, names, force=True, env={}, logs=logs, workers=workers, grader="stub",
-                               report=report)
+    run = Run(course, True, {}, logs, student_limits(), len(list(course.release_dir.glob("*.ipynb"))))
+    bad, stats = grade_on_dask(run, names, workers=workers, grader="stub", quiet=quiet)
     wall = time.perf_counter() - tick
     full = sum(auto for auto, *_ in student_scores(course.gradebook, names[0]).values())
     equal = all(sum(auto for auto, *_ in student_scores(course.gradebook, name).values()) == full for name in names)

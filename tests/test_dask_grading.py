@@ -24,6 +24,8 @@ from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
 from autograde.grade.cli import grade
 from autograde.grade.distributed import grade_on_dask
 from autograde.grade.gradebook import integrity_problems, student_scores
+from autograde.grade.pool import Run
+from autograde.settings import student_limits
 from tests.conftest import free_loopback_port
 from tests.test_parallel_autograde import release_some_notebooks
 
@@ -142,9 +144,9 @@ def test_a_worker_killed_mid_student_costs_one_retry_and_a_second_death_is_repor
     thread.start()
     logs = target.root / "logs"
     logs.mkdir(exist_ok=True)
+    run = Run(target, True, {}, logs, student_limits(), len(course.notebooks))
     try:
-        bad, stats = grade_on_dask(target, students, force=True, env={}, logs=logs, workers=0,
-                                   scheduler=cluster.address, grader=f"stub:3:{markers}")
+        bad, stats = grade_on_dask(run, students, workers=0, scheduler=cluster.address, grader=f"stub:3:{markers}")
     finally:
         done.set()
         thread.join()

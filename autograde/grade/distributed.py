@@ -44,9 +44,13 @@ from autograde.grade.bundle import (
     write_files,
 )
 from autograde.grade.gradebook import MasterGradebook, integrity_problems, student_scores
+from autograde.grade.intake import intake_folders
+from autograde.grade.pool import Run, problem, report, retry_wanted, with_earlier
+from autograde.grade.student import Outcome
 from autograde.sandbox.bwrap import DATA_DIR
-from autograde.settings import ASSIGNMENT
+from autograde.settings import ASSIGNMENT, StudentLimits
 
+IN_PROCESS = "threads"  # --scheduler threads: the embedded cluster's workers are threads of this process
 # Dask must not retry a task on its own when its worker dies: this module retries once, and reports.
 DASK_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False,
                "distributed.scheduler.work-stealing": True}
@@ -55,8 +59,9 @@ DASK_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.
 # ---- on the worker ---------------------------------------------------------------------------------------------
 
 def graded_folder(course: Course, student: str) -> Path:
-    """The folder nbgrader grades for the student (what StudentFiles holds)."""
-    return course.submission_dir(student)
+    """The folder nbgrader grades for the student (the intake's copy, to_grade/<student>/cnn1d): what StudentFiles
+    holds."""
+    return intake_folders(course, student)[0]
 
 
 def worker_name() -> str:
@@ -68,7 +73,8 @@ def worker_name() -> str:
         return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def grade_with_nbgrader(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool):
+def grade_with_nbgrader(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool,
+                        limits: StudentLimits, notebooks: int) -> Outcome:
     """`nbgrader autograde` of one student in the task's course: from the fork server (nbgrader imported once per
     worker process), or as a subprocess in a daemonic worker process (which may not have children of its own)."""
     import multiprocessing
@@ -76,17 +82,15 @@ def grade_with_nbgrader(course: Course, student: str, env: dict[str, str], scrat
     from autograde.grade.student import grade_one, grade_one_forked
 
     if multiprocessing.current_process().daemon:
-        return grade_one(course, student, force, course.gradebook, env)
-    return grade_one_forked(course, student, force, course.gradebook, env, scratch)
+        return grade_one(course, student, force, course.gradebook, env, limits, notebooks)
+    return grade_one_forked(course, student, force, course.gradebook, env, scratch, limits, notebooks)
 
 
 def grade_with_stub(course: Course, student: str, env: dict[str, str], scratch: Path, force: bool,
-                    seconds: float = 0.0, markers: str = ""):
+                    limits: StudentLimits, notebooks: int, seconds: float = 0.0, markers: str = "") -> Outcome:
     """A stand-in for nbgrader (the scaling simulation, the worker-death test): the student's gradebook rows (every
     grade cell, full marks) written in a few ms, one small autograded notebook per notebook. `seconds`: time it
     takes first; `markers`: a folder where it leaves <student>-<pid> as it starts (a test kills that process)."""
-    from autograde.grade.student import Outcome
-
     start = time.perf_counter()
     if markers:
         (Path(markers) / f"{student}-{os.getpid()}").touch()
@@ -130,7 +134,8 @@ def grader_named(spec: str):
     raise ValueError(f"unknown grader {spec!r}")
 
 
-def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, grader: str = "nbgrader") -> StudentResult:
+def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, limits: StudentLimits, notebooks: int,
+               grader: str = "nbgrader") -> StudentResult:
     """The Dask task: grade one student from explicit inputs in a scratch course; never touches the parent's."""
     start = time.perf_counter()
     student, worker = submission.student, worker_name()
@@ -143,11 +148,9 @@ def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, gra
         write_files(graded_folder(course, student), submission.files)
         logs = Path(scratch) / "logs"
         logs.mkdir()
-        outcome = grader_named(grader)(course, student, bundle.env, logs, force)
+        outcome = grader_named(grader)(course, student, bundle.env, logs, force, limits, notebooks)
         result = StudentResult(student, outcome.returncode, outcome.output, time.perf_counter() - start,
-                               cause=getattr(outcome, "cause", "") or (f"nbgrader exit {outcome.returncode}"
-                                                                       if outcome.returncode else ""),
-                               retry=getattr(outcome, "retry", True), worker=worker)
+                               cause=outcome.cause, retry=outcome.retry, worker=worker)
         if outcome.returncode == 0:
             try:
                 result.gradebook = student_rows(course.gradebook, student)
@@ -191,59 +194,75 @@ def merge_result(course: Course, result: StudentResult, scratch: Path, master: M
 
 
 def start_client(scheduler: str | None, workers: int):
-    """A Dask client: on the cluster at `scheduler`, or on a LocalCluster of `workers` single-threaded processes."""
+    """A Dask client: on the cluster at `scheduler`, or on a LocalCluster of `workers` single-threaded processes
+    (scheduler "threads": of `workers` threads in this process)."""
     import dask
     from distributed import Client, LocalCluster
 
     dask.config.set(DASK_CONFIG)
-    if scheduler:
+    if scheduler and scheduler != IN_PROCESS:
         return Client(scheduler, timeout="30s"), None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+    in_process = scheduler == IN_PROCESS
+    cluster = LocalCluster(n_workers=1 if in_process else workers, threads_per_worker=workers if in_process else 1,
+                           processes=not in_process, dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
-def attempt_failed(result: StudentResult) -> str:
-    return result.cause or (f"nbgrader exit {result.returncode}" if result.returncode else "")
+def outcome_of(result: StudentResult) -> Outcome:
+    """The task's result as the attempt the serial path would report (pool.problem, pool.report)."""
+    outcome = Outcome(result.student, result.returncode, result.output, result.seconds, Path(), result.cause,
+                      result.retry)
+    if result.worker:
+        outcome.output = f"(graded on the Dask worker {result.worker})\n" + outcome.output
+    return outcome
 
 
-def killed_result(student: str, error: BaseException) -> StudentResult:
+def lost_task(student: str, error: BaseException) -> StudentResult:
     """A task that raised: its worker died (KilledWorker) or the task itself broke."""
-    name = type(error).__name__
-    cause = ("the Dask worker grading it died" if name == "KilledWorker" else f"the task failed: {name}: {error}")
-    return StudentResult(student, -9 if name == "KilledWorker" else 1, f"{cause}\n", 0.0, cause=cause)
+    killed = type(error).__name__ == "KilledWorker"
+    cause = "the Dask worker grading it died" if killed else f"the task failed: {type(error).__name__}: {error}"
+    return StudentResult(student, -9 if killed else 1, f"{cause}\n", 0.0, cause=cause)
 
 
-def grade_on_dask(course: Course, students: list[str], *, force: bool, env: dict[str, str], logs: Path,
-                  workers: int, scheduler: str | None = None, retries: int = 1, grader: str = "nbgrader",
-                  report=None) -> tuple[int, dict]:
+def grade_on_dask(run: Run, students: list[str], *, workers: int, scheduler: str | None = None,
+                  grader: str = "nbgrader", quiet: bool = False) -> tuple[int, dict]:
     """Grade `students` as Dask tasks, merging each result as it arrives; returns (failed count, statistics)."""
     from distributed import as_completed
 
-    report = report or print_report
+    course = run.course
     client, cluster = start_client(scheduler, workers)
     stats = {"merge_seconds": 0.0, "parent_seconds": 0.0, "attempts": 0}
-    bad, merged = 0, {}
+    bad, merged = 0, set()
     try:
         tick = time.perf_counter()
-        bundle = make_bundle(course, env)
+        bundle = make_bundle(course, run.env)
         bundle_future = client.scatter(bundle, broadcast=True, hash=False)
         stats["bundle_seconds"] = time.perf_counter() - tick
-        attempts: dict[str, list[StudentResult]] = {student: [] for student in students}
+        earlier: dict[str, list[Outcome]] = {student: [] for student in students}
 
         def submit(student: str):
             stats["attempts"] += 1
             files = StudentFiles(student, folder_files(graded_folder(course, student)))
-            return client.submit(grade_task, bundle_future, files, force or bool(attempts[student]), grader,
-                                 key=f"grade-{student}-{len(attempts[student])}-{uuid.uuid4().hex[:6]}", pure=False)
+            return client.submit(grade_task, bundle_future, files, run.force or bool(earlier[student]), run.limits,
+                                 run.notebooks, grader, key=f"grade-{student}-{uuid.uuid4().hex[:8]}", pure=False)
 
-        with tempfile.TemporaryDirectory(prefix=".dask-", dir=logs) as scratch, \
+        with tempfile.TemporaryDirectory(prefix=".dask-", dir=run.logs) as scratch, \
                 MasterGradebook(course.gradebook) as master, \
                 tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
+
+            def merge(result: StudentResult, outcome: Outcome) -> None:
+                """Merge the student; a failure makes the outcome a failed one (retried like any other)."""
+                tick = time.perf_counter()
+                done = merge_result(course, result, Path(scratch), master)
+                stats["merge_seconds"] += time.perf_counter() - tick
+                if done.ok:
+                    merged.add(result.student)
+                else:
+                    outcome.output += f"\n{done.problem}\n"
+                    outcome.returncode, outcome.cause = 1, done.problem
+
             tick = time.perf_counter()
-            futures = {}
-            for student in students:
-                futures[submit(student)] = student
+            futures = {submit(student): student for student in students}
             stats["parent_seconds"] += time.perf_counter() - tick
             pending = as_completed(list(futures))
             for future in pending:
@@ -252,24 +271,20 @@ def grade_on_dask(course: Course, students: list[str], *, force: bool, env: dict
                 try:
                     result = future.result()
                 except Exception as error:  # noqa: BLE001 - a lost worker or a broken task: reported, maybe retried
-                    result = killed_result(student, error)
+                    result = lost_task(student, error)
                 future.release()
-                problem = attempt_failed(result)
-                if not problem:
-                    merge_tick = time.perf_counter()
-                    outcome = merge_result(course, result, Path(scratch), master)
-                    stats["merge_seconds"] += time.perf_counter() - merge_tick
-                    if outcome.ok:
-                        merged[student] = result
-                    else:
-                        result.returncode, result.cause, problem = 1, outcome.problem, outcome.problem
-                if problem and result.retry and len(attempts[student]) < retries:
-                    attempts[student].append(result)
+                outcome = with_earlier(outcome_of(result), earlier[student])
+                if not problem(outcome):
+                    merge(result, outcome)
+                if retry_wanted(outcome, run.limits):
+                    earlier[student].append(outcome)
                     retry = submit(student)
                     futures[retry] = student
                     pending.add(retry)
                 else:
-                    bad += not report(result, attempts[student], logs)
+                    if outcome.returncode == 0 and student not in merged:  # graded twice with a broken sandbox
+                        merge(result, outcome)
+                    bad += not (outcome.returncode == 0 if quiet else report(outcome, run, earlier[student]))
                     bar.update()
                 stats["parent_seconds"] += time.perf_counter() - tick
         problems = integrity_problems(course.gradebook)
@@ -283,19 +298,3 @@ def grade_on_dask(course: Course, students: list[str], *, force: bool, env: dict
     stats["merged"] = len(merged)
     print(f"gradebook: {len(merged)} students merged, integrity ok, scores equal the workers'")
     return bad, stats
-
-
-def print_report(result: StudentResult, earlier: list[StudentResult], logs: Path) -> bool:
-    """Write the student's log and print their line; True if graded."""
-    log = logs / f"autograde-{result.student}.log"
-    parts = [f"===== attempt {number} on {old.worker or '?'} ({attempt_failed(old)}) =====\n{old.output}"
-             for number, old in enumerate(earlier, 1)]
-    log.write_text("".join(parts) + result.output, encoding="utf-8")
-    before = f" (attempt {len(earlier) + 1}; before: {'; '.join(attempt_failed(old) for old in earlier)})" \
-        if earlier else ""
-    if result.returncode == 0:
-        tqdm.write(f"  {result.student}: autograded in {result.seconds:.0f} s on {result.worker}{before}")
-        return True
-    tqdm.write(f"  {result.student}: FAILED ({attempt_failed(result)}; log {log}){before}; the gradebook keeps "
-               "their previous grades", file=sys.stderr)
-    return False
