@@ -75,3 +75,14 @@ def test_other_limits_get_another_sandbox(sessions):
     execute_in_sandbox(SECOND, replace(SMALL, memory_bytes=SMALL.memory_bytes // 2), no_sandbox=False,
                        sessions=sessions)
     assert sessions.current is not kept and kept.process.poll() is not None
+
+
+@needs_bwrap
+@pytest.mark.parametrize("how", ["SIGSTOP", "SIGKILL"])
+def test_a_notebook_that_stops_or_kills_the_zygote_cannot_break_the_next(sessions, how):
+    """The kernel's parent is the zygote, of the same uid: signalling it must cost the next notebook nothing."""
+    attack = notebook(f"import os, signal\nos.kill(os.getppid(), signal.{how})\nprint('sent')")
+    executed, _ = execute_in_sandbox(attack, SMALL, no_sandbox=False, sessions=sessions)
+    assert "sent" in text(executed.cells[0])
+    second, reasons = execute_in_sandbox(SECOND, SMALL, no_sandbox=False, sessions=sessions)
+    assert reasons == [] and printed(second)["left"] == []

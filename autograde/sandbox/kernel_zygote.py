@@ -12,9 +12,10 @@ kernel command jupyter_client would have run (`python -m ipykernel_launcher -f <
 forks; the child becomes that kernel (new session, its own environment and working folder, numpy's global random
 state drawn afresh, the OOM killer's first choice) and never returns to the zygote's loop. The zygote answers
 {"pid": N} (or {"error": "..."}), and {"exit": N, "code": C} once that child has ended (C as Popen.returncode:
-negative for a signal). It runs no student code: a kernel is a child, never the zygote itself, and the zygote is
-non-dumpable (a kernel of the same uid cannot read or write its memory through /proc) and ends when the runner
-closes the request pipe.
+negative for a signal); {"ping": true} gets {"pong": true}. It runs no student code: a kernel is a child, never the
+zygote itself, and the zygote is non-dumpable (a kernel of the same uid cannot read or write its memory through
+/proc) and ends when the runner closes the request pipe. A kernel can still signal it (same uid): after each
+notebook the runner checks that it answers, and the sandbox is not reused otherwise.
 
 ZygoteKernel stands in for the kernel's subprocess.Popen in the runner (poll, wait, kill, send_signal), and
 ForkedProvisioner is jupyter_client's LocalProvisioner launching through the zygote.
@@ -27,7 +28,12 @@ import signal
 import sys
 import time
 
-PREIMPORTED = ("ipykernel.kernelapp", "numpy", "matplotlib", "matplotlib.pyplot")
+# what a kernel imports while it starts (pdb: 0.2 s alone; the debugger) and what the course's notebooks import.
+# Not matplotlib_inline.backend_inline: its import, in a kernel, hooks the figures' display into the shell.
+PREIMPORTED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "pdb",
+               "IPython.core.completer", "IPython.core.debugger", "IPython.core.history", "IPython.core.pylabtools",
+               "psutil", "sqlite3", "tornado.queues", "numpy", "matplotlib", "matplotlib.pyplot", "PIL.Image",
+               "PIL.PngImagePlugin")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets when MPLBACKEND is unset
 LAUNCHER = ["-m", "ipykernel_launcher"]
 
@@ -86,8 +92,12 @@ def become_kernel(request: dict, close_fds: tuple[int, ...]) -> None:
 def serve(request_fd: int, reply_fd: int) -> None:
     """The zygote's loop: fork a kernel per request, report each child's end; return when the runner hangs up."""
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # matplotlib reads it at import, as in a kernel
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client starts kernels
     for module in PREIMPORTED:
-        __import__(module)
+        try:
+            __import__(module)
+        except ImportError:  # an optional part (the debugger): the kernel imports what it has
+            pass
     try:
         import ctypes
 
@@ -121,6 +131,9 @@ def serve(request_fd: int, reply_fd: int) -> None:
                 request = json.loads(line)
             except ValueError as error:
                 write_line(reply_fd, {"error": f"bad request: {error}"})
+                continue
+            if request.get("ping"):
+                write_line(reply_fd, {"pong": True})
                 continue
             pid = os.fork()
             if pid == 0:
@@ -184,6 +197,15 @@ class Zygote:
         except ZygoteError:
             pass
 
+    def answers(self, timeout: float = 5.0) -> bool:
+        """The zygote is alive and serving (a kernel of the same uid may have stopped or killed it)."""
+        try:
+            os.kill(self.process.pid, signal.SIGCONT)
+            write_line(self.request_fd, {"ping": True})
+            return self.next_reply(timeout).get("pong") is True
+        except (OSError, ZygoteError, ValueError):
+            return False
+
     def fork_kernel(self, argv: list[str], env: dict[str, str], cwd: str) -> "ZygoteKernel":
         write_line(self.request_fd, {"argv": argv, "env": env, "cwd": cwd})
         reply = self.next_reply(60)
@@ -218,6 +240,9 @@ class ZygoteKernel:
         if self.returncode is None:
             self.zygote.collect_exits()
             self.returncode = self.zygote.exits.get(self.pid)
+        zygote_gone = self.zygote.process.poll() is not None
+        if self.returncode is None and zygote_gone and not os.path.exists(f"/proc/{self.pid}"):
+            self.returncode = -signal.SIGKILL  # the zygote was killed: nobody reports this kernel's end but /proc
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
