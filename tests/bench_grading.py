@@ -21,7 +21,6 @@ not the full course's). The load average is printed with each phase: the timings
 import argparse
 import os
 import re
-import resource
 import shutil
 import sys
 import tempfile
@@ -94,11 +93,10 @@ def profile_one_student(course: Course, student: str, env: dict[str, str]) -> No
     started = datetime.now()
     start_of_day = started.hour * 3600 + started.minute * 60 + started.second + started.microsecond / 1e6
     take_in(course, student)
-    tick, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    tick = time.perf_counter()
     result = run_nbgrader(course, *nbgrader_argv(course, student, True), LOG_FORMAT, LOG_DATE,
                           check=False, extra_env={**env, GRADEBOOK_ENV: str(course.gradebook)})
-    total, after = time.perf_counter() - tick, resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    total = time.perf_counter() - tick
     events, sandbox = [], {}
     for line in (result.stdout + result.stderr).splitlines():
         if match := SANDBOX.match(line):
@@ -110,9 +108,7 @@ def profile_one_student(course: Course, student: str, env: dict[str, str]) -> No
     if result.returncode or not events:
         print(f"profile: nbgrader exit {result.returncode}; no timings", file=sys.stderr)
         return
-    print(f"\nprofile of one student ({student}), one `nbgrader autograde` process: {total:.1f} s wall, {cpu:.1f} s "
-          f"CPU (nbgrader and its sandboxes; at most {60 * (os.cpu_count() or 1) / cpu:.1f} students/min on "
-          f"{os.cpu_count()} idle cores at this CPU time each, nbgrader's start-up included)")
+    print(f"\nprofile of one student ({student}), one `nbgrader autograde` process: {total:.1f} s wall")
     startup = events[0][0] - start_of_day
     print(f"  start-up (Python, imports, config, gradebook) until the first notebook: {startup:.1f} s")
     per_notebook = {}
