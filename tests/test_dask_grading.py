@@ -150,7 +150,8 @@ def test_a_worker_killed_mid_student_costs_one_retry_and_a_second_death_is_repor
     finally:
         done.set()
         thread.join()
-    assert sorted(killed) == ["once", "twice", "twice"]
+    # twice's second death may be its retry queued on the worker killed for once: the same outcome either way
+    assert killed.count("once") == 1 and 1 <= killed.count("twice") <= 2
     # 3 students + 2 retries; a task queued on a killed worker may cost its student a retry too
     assert bad == 1 and stats["merged"] == 2 and stats["attempts"] >= 5
     assert student_scores(target.gradebook, "once") and student_scores(target.gradebook, "calm")
