@@ -188,7 +188,8 @@ def profile_line(timings: dict) -> str:
     parts = [f"sandbox {'reused' if timings.get('reused') else 'started'}"]
     if {"runner_ready", "kernel_started", "cells_done", "kernel_stopped"} <= runner.keys():
         parts += [f"until the runner was ready {runner['runner_ready'] - timings['start']:.2f} s",
-                  f"kernel start {runner['kernel_started'] - runner['runner_ready']:.2f} s",
+                  f"kernel start {runner['kernel_started'] - runner['runner_ready']:.2f} s"
+                  + (" (started in advance)" if runner.get("kernel_ready") else ""),
                   f"cells {runner['cells_done'] - runner['kernel_started']:.2f} s",
                   f"kernel stop and sweep {timings['start'] + timings['total'] - runner['cells_done']:.2f} s"]
     return f"{PROFILE_PREFIX}{timings.get('total', 0):.2f} s: " + ", ".join(parts)

@@ -40,6 +40,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from queue import Empty
 
 # nbformat imports jsonschema, which builds an IRI grammar at import when rfc3987_syntax is installed: ~2 s per
@@ -71,6 +72,7 @@ SETTINGS = {"cell_timeout", "notebook_timeout", "memory_bytes", "max_processes",
 RESULT = b"result"  # `result <length>\n` before each result JSON
 MAX_FRAME_HEADER = 32  # bytes of a frame's length line
 ZYGOTE_START_SECONDS = 120
+KILL_WAIT = 5.0  # seconds a killed kernel gets to be reported ended before jupyter_client's own shutdown takes over
 SWEEP_ROUNDS = 20  # kill rounds after a notebook: a process forking while it is killed needs more than one
 
 
@@ -199,8 +201,46 @@ def sandbox_tasks() -> dict[int, int]:
     return tasks
 
 
+KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+KERNEL_START_SECONDS = 60.0
+
+
+@dataclass
+class ReadyKernel:
+    """A kernel of the session started before its notebook arrived (while the grader judged the previous notebook),
+    with its connected client: the notebook's kernel start costs nothing then."""
+
+    km: object
+    kc: object
+    kernel_name: str
+
+    async def discard(self) -> None:
+        try:
+            if await self.km.is_alive():
+                await self.km.shutdown_kernel(now=True)
+        finally:
+            self.kc.stop_channels()
+
+
+async def start_ready_kernel(kernel_name: str, zygote: Zygote) -> ReadyKernel:
+    """A fresh kernel forked from the zygote, as CappedClient would start it (same manager, arguments, folder)."""
+    km = kernel_manager_class(zygote)(kernel_name=kernel_name)
+    await km.start_kernel(extra_arguments=list(KERNEL_ARGUMENTS), cwd=os.getcwd())
+    kc = km.client()
+    kc.start_channels()
+    ready = ReadyKernel(km, kc, kernel_name)
+    try:
+        await kc.wait_for_ready(timeout=KERNEL_START_SECONDS)
+    except BaseException:
+        await ready.discard()
+        raise
+    kc.allow_stdin = False
+    return ready
+
+
 class Runner:
-    def __init__(self, nb, settings: dict, result_fd: int, zygote: Zygote | None = None):
+    def __init__(self, nb, settings: dict, result_fd: int, zygote: Zygote | None = None,
+                 ready: ReadyKernel | None = None):
         self.nb = nb
         self.zygote = zygote
         self.settings = settings
@@ -210,11 +250,15 @@ class Runner:
         self.deadline = time.monotonic() + settings["notebook_timeout"]
         self.oom_before = 0  # the cgroup's OOM kills before the running cell
         self.timings: dict[str, float] = {"runner_ready": time.monotonic()}  # for the grader's profile
-        managed = {"kernel_manager_class": forked_kernel_manager(zygote)} if zygote is not None else {}
+        self.ready = ready if ready is not None and ready.kernel_name == settings["kernel_name"] else None
+        managed = {"km": self.ready.km} if self.ready else {"kernel_manager_class": kernel_manager_class(zygote)}
         self.client = CappedClient(nb, settings, kernel_name=settings["kernel_name"], timeout=settings["cell_timeout"],
-                                   allow_errors=True, record_timing=False,
-                                   extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                                   allow_errors=True, record_timing=False, startup_timeout=KERNEL_START_SECONDS,
+                                   extra_arguments=list(KERNEL_ARGUMENTS),
                                    resources={"metadata": {"path": os.getcwd()}}, **managed)
+        if self.ready:
+            self.client.kc = self.ready.kc  # nbclient starts neither kernel nor client then, and leaves both to us
+            self.timings["kernel_ready"] = 1.0
 
     def last_cell_to_run(self) -> int:
         if not self.settings["skip_after_last_grade"]:
@@ -224,23 +268,27 @@ class Runner:
 
     async def run(self) -> None:
         last = self.last_cell_to_run()
-        async with self.client.async_setup_kernel():
-            self.expose_kernel_to_oom_killer()
-            os.write(self.result_fd, STARTED)
-            self.started = True
-            self.timings["kernel_started"] = time.monotonic()
-            for index, cell in enumerate(self.nb.cells[:last + 1]):
-                if cell.cell_type != "code" or not cell.source.strip():
-                    continue
-                stop = await self.run_cell(cell, index)
-                self.end_stray_processes(cell, index)
-                if stop:
-                    english, japanese = stop
-                    self.reasons.append(f"cell {index}: {english}")
-                    mark_not_run(self.nb, index + 1, english, japanese, last)
-                    break
-            self.timings["cells_done"] = time.monotonic()
-            await self.stop_kernel()
+        try:
+            async with self.client.async_setup_kernel():
+                self.expose_kernel_to_oom_killer()
+                os.write(self.result_fd, STARTED)
+                self.started = True
+                self.timings["kernel_started"] = time.monotonic()
+                for index, cell in enumerate(self.nb.cells[:last + 1]):
+                    if cell.cell_type != "code" or not cell.source.strip():
+                        continue
+                    stop = await self.run_cell(cell, index)
+                    self.end_stray_processes(cell, index)
+                    if stop:
+                        english, japanese = stop
+                        self.reasons.append(f"cell {index}: {english}")
+                        mark_not_run(self.nb, index + 1, english, japanese, last)
+                        break
+                self.timings["cells_done"] = time.monotonic()
+                await self.stop_kernel()
+        finally:
+            if self.ready:  # nbclient cleans up only a kernel it started
+                await self.ready.discard()
         self.timings["kernel_stopped"] = time.monotonic()
 
     def expose_kernel_to_oom_killer(self) -> None:  # a forked kernel does this itself (kernel_zygote.py)
@@ -284,10 +332,16 @@ class Runner:
         return {self.zygote.process.pid} if self.zygote is not None else set()
 
     async def stop_kernel(self) -> None:
-        """Kill the kernel outright: a kernel that ignores shutdown requests must not hold up grading."""
+        """Kill the kernel outright: a kernel that ignores shutdown requests must not hold up grading. Its end is
+        awaited here in 5 ms steps (jupyter_client's shutdown polls every 0.1 s), then the shutdown only cleans up."""
         km = self.client.km
-        if km is not None and await km.is_alive():
-            await km.shutdown_kernel(now=True)
+        if km is None or not await km.is_alive():
+            return
+        await km.provisioner.kill()
+        deadline = time.monotonic() + KILL_WAIT
+        while await km.is_alive() and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        await km.shutdown_kernel(now=True)
 
     async def run_cell(self, cell, index: int) -> tuple[str, str] | None:
         """Execute one cell; returns (English, Japanese) reason if the notebook must stop here, else None."""
@@ -371,15 +425,52 @@ class Runner:
                 "制限時間を超えたセルを中断できなかったため、カーネルを停止しました")
 
 
-def forked_kernel_manager(zygote: Zygote):
-    """An AsyncKernelManager whose kernels the zygote forks (kernel_zygote.ForkedProvisioner)."""
+def prompt_client_class():
+    """jupyter_client's AsyncKernelClient whose wait_for_ready does not end with 0.2 s of silence on IOPub (its way of
+    dropping the start's messages; the runner reads only messages whose parent is the request it sent): 0.2 s of
+    every notebook's start. The rest is jupyter_client's: kernel_info until a reply, and IOPub seen connected."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class PromptClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub connected: the reply's status messages
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    return PromptClient
+
+
+def kernel_manager_class(zygote: Zygote | None):
+    """An AsyncKernelManager with the prompt client; with a zygote, its kernels are forked by the zygote
+    (kernel_zygote.ForkedProvisioner)."""
     import uuid
 
     from jupyter_client.manager import AsyncKernelManager
 
+    client = prompt_client_class()
+    if zygote is None:
+        return type("PromptKernelManager", (AsyncKernelManager,), {"client_factory": client})
     provisioner = type("SessionProvisioner", (provisioner_class(),), {"zygote": zygote})
 
     class ForkedKernelManager(AsyncKernelManager):
+        client_factory = client
+
         async def _async_pre_start_kernel(self, **kw):
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             if self.provisioner is None:
@@ -470,11 +561,13 @@ def redirect_own_output() -> tuple[int, StreamTail]:
     return result_fd, tail
 
 
-def grade_notebook(nb, settings: dict, result_fd: int, own_output: StreamTail, zygote: Zygote | None) -> dict:
-    """Run one notebook in a fresh kernel; the result to send (the notebook, why cells failed, timings)."""
-    runner = Runner(nb, settings, result_fd, zygote)
+def grade_notebook(nb, settings: dict, result_fd: int, own_output: StreamTail, zygote: Zygote | None,
+                   loop: asyncio.AbstractEventLoop, ready: ReadyKernel | None = None) -> dict:
+    """Run one notebook in a fresh kernel (`ready`, if started in advance); the result to send (the notebook, why
+    cells failed, timings)."""
+    runner = Runner(nb, settings, result_fd, zygote, ready)
     try:
-        asyncio.run(runner.run())
+        loop.run_until_complete(runner.run())
     except Exception as error:  # kernel failed to start, or the channels broke: say so in every unrun cell
         english = f"the kernel could not run this notebook ({type(error).__name__}: {str(error)[:500]})"
         japanese = f"カーネルがこのノートブックを実行できませんでした（{type(error).__name__}）"
@@ -522,22 +615,42 @@ def main() -> int:
     zygote = None
     if settings["session"]:
         zygote = Zygote(sys.executable, dict(os.environ), ZYGOTE_START_SECONDS)
+    loop = asyncio.new_event_loop()  # one loop for the session: a kernel started in advance keeps its channels
+    asyncio.set_event_loop(loop)
+    ready, clean = None, True
     try:
-        while (frame := read_frame(stdin)) is not None:
+        while True:
+            if zygote is not None and clean:  # the next notebook's kernel starts while the grader judges this one
+                ready = prestart(loop, settings["kernel_name"], zygote)
+            if (frame := read_frame(stdin)) is None:
+                break
             if not valid_settings(frame["settings"]):
                 return 2
             nb = nbformat.from_dict(frame["notebook"])
-            result = grade_notebook(nb, frame["settings"], result_fd, own_output, zygote)
+            result = grade_notebook(nb, frame["settings"], result_fd, own_output, zygote, loop, ready)
+            ready = None
             if zygote is not None:
                 keep = {1, os.getpid(), zygote.process.pid}
-                result["clean"] = sweep(keep) and zygote.answers()
+                result["clean"] = clean = sweep(keep) and zygote.answers()
             write_result(result_fd, result)
             if not settings["session"]:
                 break
     finally:
+        if ready is not None:
+            loop.run_until_complete(ready.discard())
         if zygote is not None:
             zygote.close()
     return 0
+
+
+def prestart(loop: asyncio.AbstractEventLoop, kernel_name: str, zygote: Zygote) -> ReadyKernel | None:
+    """A kernel for the next notebook, or None if it did not start (the notebook then starts its own and reports
+    why that failed)."""
+    try:
+        return loop.run_until_complete(start_ready_kernel(kernel_name, zygote))
+    except Exception as error:  # noqa: BLE001 - reported when the notebook's own start fails
+        print(f"sandbox runner: a kernel started in advance failed: {error}", file=sys.stderr)
+        return None
 
 
 if __name__ == "__main__":
