@@ -10,9 +10,9 @@ Inputs:
 * StudentFiles: the student's files as grading reads them (the regular files of their graded copy).
 
 Output, StudentResult: nbgrader's exit status and log, the student's gradebook rows (a small SQLite file: the
-submission rows and nothing of other students), the scores in it, and the autograded notebooks. The parent, the
-only writer of gradebook.db, merges it (autograde/grade/distributed.py); a result that is not merged changes
-nothing.
+submission rows and nothing of other students), the scores in it, the autograded notebooks and the diagnosis records
+(the mistakes named, for the class report). The parent, the only writer of gradebook.db, merges it
+(autograde/grade/distributed.py); a result that is not merged changes nothing.
 """
 
 import functools
@@ -156,6 +156,7 @@ class StudentResult:
     gradebook: bytes = b""  # zlib-compressed SQLite: the student's rows (student_rows)
     scores: dict = field(default_factory=dict)  # student_scores() on the worker
     autograded: dict[str, bytes] = field(default_factory=dict)  # relative to autograded/<student>/<assignment>
+    diagnosis: dict[str, bytes] = field(default_factory=dict)  # relative to diagnosis/<student> (the named mistakes)
     cause: str = ""  # why it failed, in words
     retry: bool = True  # False: another attempt would fail the same way (time limit, other code)
     worker: str = ""  # where it ran

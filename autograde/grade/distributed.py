@@ -8,13 +8,14 @@ Without --scheduler the tasks run on an embedded LocalCluster, one single-thread
 needs the course's checkout (the same grading code: the task checks a digest), its venv and bubblewrap, but not the
 course folder, which it never sees: a task gets the release bundle and the student's files, grades them with
 nbgrader in a scratch course of its own (the sandbox, the limits, the judges as on one machine) and returns the
-student's gradebook rows, scores and autograded notebooks.
+student's gradebook rows, scores, autograded notebooks and diagnosis records.
 
 As each result arrives this process merges it: the rows into the master in one transaction (gradebook.merge_student),
-then the autograded notebooks into autograded/<student>/ (written beside, then swapped in), and checks the master
-now holds the scores the worker computed. A task whose worker died (killed, machine lost) or whose grading failed
-for a reason outside the notebook is submitted once more (StudentLimits.retries; Dask places it on a live worker)
-and reported FAILED if it fails again; nothing of a failed attempt is merged.
+then the autograded notebooks into autograded/<student>/ and the named mistakes into diagnosis/<student>/ (each written
+beside, then swapped in), and checks the master now holds the scores the worker computed. A task whose worker died
+(killed, machine lost) or whose grading failed for a reason outside the notebook is submitted once more
+(StudentLimits.retries; Dask places it on a live worker) and reported FAILED if it fails again; nothing of a failed
+attempt is merged.
 """
 
 import logging
@@ -157,6 +158,8 @@ def grade_task(bundle: ReleaseBundle, submission: StudentFiles, force: bool, lim
                 result.gradebook = student_rows(course.gradebook, student)
                 result.scores = student_scores(course.gradebook, student)
                 result.autograded = folder_files(course.autograded_dir / student / ASSIGNMENT)
+                if (course.diagnosis_dir / student).is_dir():
+                    result.diagnosis = folder_files(course.diagnosis_dir / student)
             except (sqlite3.Error, OSError, ValueError) as error:
                 result.returncode, result.cause = 1, f"reading the graded student failed: {error}"
     return result
@@ -170,9 +173,23 @@ class Merged:
     problem: str = ""
 
 
+def swap_in(final: Path, files: dict[str, bytes]) -> None:
+    """Replace the folder `final` with `files` (written beside it, then renamed into place); no files: no folder."""
+    fresh = final.with_name(f".{final.name}-{uuid.uuid4().hex[:8]}")
+    if files:
+        write_files(fresh, files)
+    old = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:8]}")
+    if final.exists():
+        final.rename(old)
+    if files:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def merge_result(course: Course, result: StudentResult, scratch: Path, master: MasterGradebook) -> Merged:
-    """The worker's rows into the master (one transaction), then its autograded notebooks into place; the master
-    must then hold the worker's scores. Nothing is changed if the rows cannot be merged."""
+    """The worker's rows into the master (one transaction), then its autograded notebooks and diagnosis records into
+    place; the master must then hold the worker's scores. Nothing is changed if the rows cannot be merged."""
     rows = scratch / f"{result.student}-{uuid.uuid4().hex[:8]}.db"
     rows.write_bytes(zlib.decompress(result.gradebook))
     try:
@@ -181,14 +198,8 @@ def merge_result(course: Course, result: StudentResult, scratch: Path, master: M
         return Merged(False, f"merge into the gradebook failed: {error}")
     finally:
         rows.unlink(missing_ok=True)
-    final = course.autograded_dir / result.student / ASSIGNMENT
-    fresh = final.with_name(f".{ASSIGNMENT}-{uuid.uuid4().hex[:8]}")
-    write_files(fresh, result.autograded)
-    old = final.with_name(f".{ASSIGNMENT}-old-{uuid.uuid4().hex[:8]}")
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(course.autograded_dir / result.student / ASSIGNMENT, result.autograded)
+    swap_in(course.diagnosis_dir / result.student, result.diagnosis)  # the class report's named mistakes
     if master.scores(result.student) != result.scores:
         return Merged(False, "the master's scores differ from the worker's after the merge")
     return Merged(True)
