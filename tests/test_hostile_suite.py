@@ -5,12 +5,12 @@ scores exactly what its wrong implementation deserves (its targeted grade cells 
 with its rule on its line; grading finished for every student; the honest students score what they always do; the
 gradebook is intact; no submission changed; nothing was planted outside the sandbox; no connection reached the
 grader's loopback; the feedback of a stopped notebook says why. Under the memory, output and scan attacks the
-grading processes (a fresh `autograde` process as an instructor starts it, its fork server, nbgrader workers, the scan
-child: everything but the sandboxes, which their cgroups bound) stay under 1 GiB, measured from /proc while the class
-is graded, and so does `make feedback`; no autograded notebook or feedback page is over the size limit. Needs
-bubblewrap (`make install` / .ci/run install it); without it the run refuses to grade and these tests fail. Needs
-writable cgroups too (root, as in CI): without them the memory and CPU attacks are not contained, which
-test_sandboxes_have_cgroups says first.
+grading processes (a fresh `autograde` process as an instructor starts it, its Dask workers, their fork servers and
+nbgrader children, the scan child: everything but the sandboxes, which their cgroups bound) stay under 1.5 GiB,
+measured from /proc while the class is graded, and `make feedback` under 1 GiB; no autograded notebook or feedback
+page is over the size limit. Needs bubblewrap (`make install` / .ci/run install it); without it the run refuses to
+grade and these tests fail. Needs writable cgroups too (root, as in CI): without them the memory and CPU attacks are
+not contained, which test_sandboxes_have_cgroups says first.
 """
 
 import json
@@ -48,7 +48,11 @@ pytestmark = pytest.mark.slow
 LIMITS = {"cell_timeout": 30, "notebook_timeout": 90, "memory_bytes": 1536 << 20}
 IDS = [attack.student for attack in ATTACKS]
 WORKERS = 2
-GRADER_MEMORY_LIMIT = 1 << 30
+# The grading processes under the attacks: 1 GiB with one fork server and a thread pool; Dask's embedded cluster adds
+# a worker process (~75 MiB) and a fork server (~60 MiB) per worker, measured at 991-1106 MiB with the scan child
+# at 396-420 MiB (its RLIMIT_AS is ScanLimits.memory_bytes, 512 MiB) under the scan bomb.
+GRADER_MEMORY_LIMIT = 3 << 29  # 1.5 GiB
+FEEDBACK_MEMORY_LIMIT = 1 << 30
 
 
 class TreeMemory:
@@ -82,6 +86,29 @@ class TreeMemory:
             pass
         return 0
 
+    @staticmethod
+    def command(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ")
+        except OSError:
+            return "?"
+
+    @classmethod
+    def role(cls, pid: int) -> str:
+        """What the process is, in a word or two (from its command line), for the report of the peak."""
+        text = cls.command(pid)
+        if "forkserver" in text:
+            try:
+                parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                parent = 0
+            return "nbgrader (forked)" if "forkserver" in cls.command(parent) else "fork server"
+        for marker, name in (("spawn_main", "dask worker or nanny"), ("autograde.scan.child", "scan"),
+                             ("resource_tracker", "resource tracker")):
+            if marker in text:
+                return name
+        return text[-60:].strip() or "?"
+
     def sample(self) -> None:
         tree, total, names = process_children(), 0, []
         pending = list(tree.get(os.getpid(), []))  # pytest itself is not a grading process
@@ -91,7 +118,7 @@ class TreeMemory:
                 continue  # bounded by its own cgroup; its children are in it too
             size = self.pss(pid)
             total += size
-            names.append(f"{pid}:{size >> 20}MiB")
+            names.append(f"{pid} {self.role(pid)}:{size >> 20}MiB")
             pending += tree.get(pid, [])
         if total > self.peak:
             self.peak, self.peak_processes = total, names
@@ -296,12 +323,12 @@ def test_feedback_of_a_stopped_notebook_says_why(hostile, attack):
     assert "not run" in text, f"{attack.student}: the feedback does not say why cells did not run"
 
 
-def test_grading_processes_stay_under_a_gib_under_the_memory_output_and_scan_attacks(hostile):
+def test_grading_processes_stay_bounded_under_the_memory_output_and_scan_attacks(hostile):
     peak, feedback = hostile.memory.peak, hostile.feedback_memory.peak
     print(f"\n    peak memory of the grading processes (PSS, sandboxes excluded): {peak / (1 << 20):.0f} MiB "
           f"({', '.join(hostile.memory.peak_processes)}); of make feedback: {feedback / (1 << 20):.0f} MiB")
     assert 0 < peak < GRADER_MEMORY_LIMIT
-    assert 0 < feedback < GRADER_MEMORY_LIMIT
+    assert 0 < feedback < FEEDBACK_MEMORY_LIMIT
 
 
 def test_no_autograded_notebook_or_feedback_page_is_over_the_size_limit(hostile):

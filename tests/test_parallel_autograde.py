@@ -1,10 +1,11 @@
-"""Parallel autograde (workers with their own gradebook copies, merged by the parent) gives the serial scores.
+"""Parallel autograde (Dask tasks grading into their own gradebooks, merged by the parent) gives the serial scores.
 
 A small class in a temporary course: the demo class (blank, partial, reference) on two notebooks, so that it runs
-in a few minutes. Graded once with --workers 1 (nbgrader writes the gradebook itself) and once with --workers 2
-(per-worker copies, merged one student at a time); then regraded, regraded with a grading process killed mid-student
-(retried, graded), and regraded with one nbgrader call failing and one worker breaking every time (retried once,
-then reported; their previous grades kept) and one merge failing once (retried, merged).
+in a few minutes. Graded once with --workers 1 (nbgrader writes the gradebook itself) and once with --workers 2 (an
+embedded Dask cluster; each student's rows merged as they arrive); then regraded, regraded with a grading process
+killed mid-student (retried, graded), and regraded on an in-process cluster (where the test can break things) with
+one nbgrader call failing and one task breaking every time (retried once, then reported; their previous grades
+kept) and one merge failing once (retried, merged).
 """
 
 import os
@@ -22,7 +23,8 @@ from autograde.build import source as build_source
 from autograde.build.release import release_assignment
 from autograde.course import Course, course_notebooks
 from autograde.demo_class.make_submissions import DEMO_STUDENTS, make_demo_class
-from autograde.grade import pool
+from autograde.grade import gradebook as gradebook_module
+from autograde.grade import student as student_module
 from autograde.grade.cli import grade
 from autograde.grade.gradebook import SUBMISSION_TABLES, integrity_problems, student_scores
 
@@ -108,19 +110,18 @@ def descends_from_this_process(pid: int) -> bool:
     return False
 
 
-def grading_process_of(course: Course, student: str) -> int | None:
-    """pid of this test's forked grading process writing <course>/logs/.workers-*/<student>.log (through /proc/*/fd;
-    other graders on the machine are never touched)."""
-    logs = str(course.logs_dir) + "/.workers-"
+def grading_process_of(student: str) -> tuple[int, Path] | None:
+    """(pid, log) of this test's forked grading process writing a Dask task's <scratch>/logs/<student>.log (found
+    through /proc/*/fd; other graders on the machine are never touched)."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
             except OSError:
                 continue
-            if any(link.startswith(logs) and link.endswith(f"/{student}.log") for link in links) \
-                    and descends_from_this_process(int(entry.name)):
-                return int(entry.name)
+            logs = [link for link in links if "/cnn1d-task-" in link and link.endswith(f"/logs/{student}.log")]
+            if logs and descends_from_this_process(int(entry.name)):
+                return int(entry.name), Path(logs[0])
     return None
 
 
@@ -134,11 +135,10 @@ def test_a_grading_process_killed_mid_student_is_retried(courses):
     def killer():
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and not killed:
-            pid = grading_process_of(course, "reference")
-            log = next(course.logs_dir.glob(".workers-*/reference.log"), None)
-            if pid and log and "Sanitizing" in log.read_text(errors="replace"):
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
+            found = grading_process_of("reference")
+            if found and "Sanitizing" in found[1].read_text(errors="replace"):
+                os.kill(found[0], signal.SIGKILL)
+                killed.append(found[0])
             time.sleep(0.2)
 
     thread = threading.Thread(target=killer)
@@ -162,7 +162,7 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
     # partial now submits the reference: a grading that reached the master would change partial's scores
     for path in course.submission_dir("reference").glob("*.ipynb"):
         shutil.copy(path, course.submission_dir("partial") / path.name)
-    real_grade_one = pool.grade_one_forked
+    real_grade_one = student_module.grade_one_forked
 
     def flaky_grade_one(course_, student, *args, **kwargs):
         if student == "blank":
@@ -172,17 +172,18 @@ def test_failing_student_keeps_previous_grades(courses, monkeypatch):
             outcome.returncode, outcome.output = 1, outcome.output + "\nERROR: injected"
         return outcome
 
-    real_merge, merges = pool.merge_student, []
+    real_merge, merges = gradebook_module.MasterGradebook.merge, []
 
-    def merge_failing_once(master, worker, student):
+    def merge_failing_once(master, worker, student, *args):
         merges.append(student)
         if merges.count(student) == 1 and student == "reference":
             raise sqlite3.OperationalError("database is locked (injected)")
-        real_merge(master, worker, student)
+        real_merge(master, worker, student, *args)
 
-    monkeypatch.setattr(pool, "grade_one_forked", flaky_grade_one)
-    monkeypatch.setattr(pool, "merge_student", merge_failing_once)
-    assert grade(course, force=True, workers=2) == 2  # blank and partial tried twice, then reported
+    monkeypatch.setattr(student_module, "grade_one_forked", flaky_grade_one)
+    monkeypatch.setattr(gradebook_module.MasterGradebook, "merge", merge_failing_once)
+    # blank and partial tried twice, then reported
+    assert grade(course, force=True, workers=2, scheduler="threads") == 2
     assert merges.count("reference") == 2  # the failed merge: graded again, merged
     after = class_scores(course)
     assert after["partial"] == before["partial"] != after["reference"]

@@ -6,6 +6,7 @@ and the tests read the executed notebook. Skipped where bwrap is missing or cann
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -319,7 +320,9 @@ def test_memory_outside_the_address_space_is_bounded_by_the_cgroup():
     assert errors(executed.cells[1]) == ["KernelDied"], text(executed.cells[1])
     assert "out of memory (limit 1024 MiB)" in text(executed.cells[1]) and "メモリ不足" in text(executed.cells[1])
     assert errors(executed.cells[2]) == ["NotRun"] and "out of memory" in text(executed.cells[2])
-    assert any("OOM kills 1" in reason for reason in reasons), reasons
+    # the kernel first (oom_score_adj 1000); while its 1 GiB is being freed the OOM killer may take the kernel
+    # zygote too (the sandbox is then not reused): the notebook's result is the same
+    assert any(re.search(r"OOM kills [12],", reason) for reason in reasons), reasons
     assert not our_sandbox_groups()
 
 

@@ -36,6 +36,17 @@ def test_derived_limits_follow_the_stated_factors():
     assert time_limits.derive(slow)["student_budget"] == 500
 
 
+def test_notebook_8_keeps_its_floors_when_the_reference_gets_faster():
+    fast = {"08_mnist_classifier": {"notebook_seconds": 2.0, "slowest_cell_seconds": 0.5},
+            "07_stride": {"notebook_seconds": 2.0, "slowest_cell_seconds": 0.5}}
+    limits = time_limits.derive(fast)["notebooks"]
+    assert limits["08_mnist_classifier"]["limits"] == {"cell_timeout": 60, "notebook_timeout": 110}
+    assert limits["07_stride"]["limits"] == {"cell_timeout": 30, "notebook_timeout": 60}
+    slow = {"08_mnist_classifier": {"notebook_seconds": 9.0, "slowest_cell_seconds": 4.0}}
+    assert time_limits.derive(slow)["notebooks"]["08_mnist_classifier"]["limits"] == {
+        "cell_timeout": 80, "notebook_timeout": 180}  # above the floors, the factor rules
+
+
 def test_the_committed_limits_are_derived_from_their_measurement_and_cover_every_notebook():
     measured = measured_time_limits()
     assert measured, f"{TIME_LIMITS_FILE} is missing: run `make time-limits`"

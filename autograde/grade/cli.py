@@ -1,6 +1,7 @@
 """`make autograde`: autograde every submission in course/submitted/<student>/cnn1d/.
 
-    python -m autograde.grade [--force] [--workers N] [--no-sandbox] [--course-dir DIR] [student ...]
+    python -m autograde.grade [--force] [--workers N] [--scheduler tcp://HOST:8786] [--no-sandbox]
+                              [--course-dir DIR] [student ...]
 
 Safe to rerun: the gradebook is backed up first (gradebook_backups/, the last 20 kept), one run at a time (a lock
 file), students are added to the gradebook as they are graded, and files in submitted/ are never written (checked
@@ -9,13 +10,15 @@ and nbgrader grades a copy rebuilt from the release in course/to_grade/<student>
 student with nothing to grade is skipped with the reason; the others are graded; the exit code is 1 if any student
 was skipped or failed. Without --force nbgrader regrades only submissions newer than their last grading.
 
-Parallel grading (--workers N, default: the number of CPUs): nbgrader grades one student per call, and SQLite is
-not safe for concurrent writers, so each worker grades into its own copy of the gradebook ($CNN1D_GRADEBOOK, read
-by nbgrader_config.py). After each student this process, the only writer of the master gradebook, replaces that
-student's submission rows in the master with the worker's in one transaction. A student whose nbgrader call fails
-is not merged: the master keeps their previous grades. After the run the master must pass `PRAGMA integrity_check`
-and hold the same scores as the workers for every student merged. --workers 1 is the serial path: nbgrader writes
-the master itself.
+Parallel grading (--workers N, default: the number of CPUs): one Dask task per student (autograde/grade/
+distributed.py), on an embedded LocalCluster of N single-threaded worker processes, or with --scheduler on the
+workers of a running Dask cluster (docs/instructor.md: `dask scheduler`, `dask worker`). A task carries the release
+bundle and the student's files and returns the student's gradebook rows and autograded notebooks: the workers need
+the course's checkout, venv and bubblewrap, not the course folder. This process, the only writer of the master
+gradebook, merges each student's rows in one transaction as they arrive; a student whose grading fails is not
+merged (the master keeps their previous grades), a task whose worker died is retried once. After the run the master
+must pass `PRAGMA integrity_check` and hold the scores the workers computed. --workers 1 (without --scheduler) is
+the serial path: nbgrader writes the master itself.
 """
 
 import argparse
@@ -25,9 +28,10 @@ from pathlib import Path
 
 from autograde.build.released import RERELEASE, release_drift
 from autograde.course import Course
+from autograde.grade.distributed import grade_on_dask
 from autograde.grade.gradebook import backup_gradebook, single_run
 from autograde.grade.intake import released_notebooks, take_in
-from autograde.grade.pool import Run, grade_in_parallel, grade_serially
+from autograde.grade.pool import Run, grade_serially
 from autograde.grade.submission_check import tree_digest
 from autograde.grade.time_limits import stale_warning
 from autograde.sandbox.bwrap import bwrap_available, runner_start_problem
@@ -101,7 +105,7 @@ def changed_entries(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def grade(course: Course, *, students: list[str] | None = None, force: bool = False, workers: int | None = None,
-          no_sandbox: bool = False) -> int:
+          no_sandbox: bool = False, scheduler: str | None = None) -> int:
     """Autograde the students (all in submitted/ by default); returns how many were skipped or failed."""
     if not course.gradebook.is_file() or not course.source_dir.is_dir():
         print("autograde: no gradebook or source yet: run `make release` first", file=sys.stderr)
@@ -161,13 +165,16 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         scans.start()
         limits = student_limits()
         announce_time_limits(released)
-        print(f"autograde: {len(gradable)} students, {workers} worker{'s' if workers > 1 else ''}, time budget "
-              f"{limits.wall_seconds} s per student", flush=True)
+        if scheduler:  # this machine's share means nothing there: a sandbox gets one core of its worker's machine
+            env.pop(SANDBOX_CPUS_ENV, None)
+        where = f"the Dask cluster at {scheduler}" if scheduler else f"{workers} worker{'s' if workers > 1 else ''}"
+        print(f"autograde: {len(gradable)} students, {where}, time budget {limits.wall_seconds} s per student",
+              flush=True)
         run = Run(course, force, env, logs, limits, len(released))
-        if workers == 1:
+        if workers == 1 and not scheduler:
             bad += grade_serially(run, gradable)
         else:
-            bad += grade_in_parallel(run, gradable, workers)
+            bad += grade_on_dask(run, gradable, workers=workers, scheduler=scheduler)[0]
         scanned = scans.finish()
         report_flags(course, {student: intake_flags[student] + scanned.get(student, []) for student in gradable})
         changed = changed_entries(before, tree_digest(course.submitted_dir))
@@ -182,6 +189,9 @@ def main(argv=None) -> int:
     parser.add_argument("--force", action="store_true", help="regrade every submission, not only new ones")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="students graded at once (default: the number of CPUs; 1 = serial)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on this Dask cluster (tcp://HOST:8786) instead of an embedded one; 'threads': "
+                             "in this process's threads (debugging)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run student code without the bubblewrap sandbox (only on a throwaway machine)")
     parser.add_argument("--course-dir", type=Path, default=Course().root)
@@ -191,7 +201,7 @@ def main(argv=None) -> int:
         parser.error(f"--workers must be at least 1, got {args.workers}")
     course = Course(args.course_dir.resolve())
     return 1 if grade(course, students=args.students, force=args.force, workers=args.workers,
-                      no_sandbox=args.no_sandbox) else 0
+                      no_sandbox=args.no_sandbox, scheduler=args.scheduler) else 0
 
 
 if __name__ == "__main__":

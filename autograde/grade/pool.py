@@ -1,5 +1,6 @@
-"""Grading many students: one after the other, or in parallel workers that each grade into their own copy of the
-gradebook while this process alone merges each graded student into the master (autograde/grade/gradebook.py).
+"""Grading students one after the other, nbgrader writing the master gradebook itself (--workers 1), and what every
+path shares: the run's settings, when an attempt failed, retries and the report. Parallel and distributed grading
+(Dask tasks, merged into the master by this process) is autograde/grade/distributed.py.
 
 A student whose grading fails for a reason outside their notebook (the grading process died or was killed, nbgrader
 failed, the sandbox broke, the merge failed) is graded again, once (StudentLimits.retries), with --force; if that
@@ -8,13 +9,7 @@ limit is not retried: it would stop again.
 """
 
 import csv
-import queue
-import shutil
-import sqlite3
 import sys
-import tempfile
-import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograde.course import Course
-from autograde.grade.gradebook import copy_database, integrity_problems, merge_student, student_scores
-from autograde.grade.student import Outcome, grade_one, grade_one_forked
+from autograde.grade.student import Outcome, grade_one
 from autograde.settings import StudentLimits
 
 GRADING_TIMES = "grading-times.csv"  # logs/: one row per nbgrader call, appended (the class report reads it)
@@ -112,79 +106,4 @@ def grade_serially(run: Run, students: list[str]) -> int:
                 earlier.append(outcome)
             bad += not report(outcome, run, earlier)
             bar.update()
-    return bad
-
-
-def grade_in_parallel(run: Run, students: list[str], workers: int) -> int:
-    """Workers grade into their own gradebook copies; this thread alone merges each graded student into the master."""
-    course = run.course
-    bad = 0
-    merged: dict[str, Path] = {}
-    earlier: dict[str, list[Outcome]] = {student: [] for student in students}
-    with tempfile.TemporaryDirectory(prefix=".workers-", dir=run.logs) as scratch:
-        slots: queue.Queue[Path] = queue.Queue()
-        for index in range(workers):
-            copy = Path(scratch) / f"worker-{index}.db"
-            copy_database(course.gradebook, copy)  # before any merge: each student's rows are as in the master
-            slots.put(copy)
-
-        running: set[str] = set()
-        running_lock = threading.Lock()
-
-        def work(student: str, force: bool) -> Outcome:
-            gradebook = slots.get()
-            with running_lock:
-                running.add(student)
-            try:
-                return grade_one_forked(course, student, force, gradebook, run.env, Path(scratch), run.limits,
-                                        run.notebooks)
-            finally:
-                with running_lock:
-                    running.discard(student)
-                slots.put(gradebook)
-
-        def merge(outcome: Outcome) -> None:
-            """Merge the student's rows into the master; a failure makes the outcome a failed one."""
-            try:
-                merge_student(course.gradebook, outcome.gradebook, outcome.student)
-                merged[outcome.student] = outcome.gradebook
-            except (sqlite3.Error, LookupError) as error:
-                outcome.output += f"\nmerge into {course.gradebook} failed: {error}\n"
-                outcome.returncode, outcome.cause = 1, f"merge into the gradebook failed: {error}"
-
-        with ThreadPoolExecutor(max_workers=workers) as pool, \
-                tqdm(total=len(students), unit="student", desc="autograde", file=sys.stderr) as bar:
-            futures = {pool.submit(work, student, run.force): student for student in students}
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    student = futures.pop(future)
-                    try:
-                        outcome = future.result()
-                    except Exception as error:  # the worker itself broke (not nbgrader): nothing to merge
-                        outcome = Outcome(student, -1, f"worker error: {error!r}\n", 0.0, Path(),
-                                          f"worker error: {error!r}")
-                    outcome = with_earlier(outcome, earlier[student])
-                    if not problem(outcome):
-                        merge(outcome)
-                    if retry_wanted(outcome, run.limits):
-                        earlier[student].append(outcome)
-                        futures[pool.submit(work, student, True)] = student
-                        continue
-                    if outcome.returncode == 0 and student not in merged:  # graded twice with a broken sandbox
-                        merge(outcome)
-                    bad += not report(outcome, run, earlier[student])
-                    with running_lock:
-                        bar.set_postfix_str(", ".join(sorted(running)))
-                    bar.update()
-        problems = integrity_problems(course.gradebook)
-        problems += [f"{student}: scores in the master differ from worker {worker.name}"
-                     for student, worker in merged.items()
-                     if student_scores(course.gradebook, student) != student_scores(worker, student)]
-        if problems:
-            kept = course.root / "logs" / f"workers-{datetime.now():%Y%m%d-%H%M%S}"
-            shutil.copytree(scratch, kept)
-            raise SystemExit("autograde: the merged gradebook failed its check (" + "; ".join(problems[:5])
-                             + f"); restore the backup in {course.gradebook_backups}; worker gradebooks in {kept}")
-    print(f"gradebook: {len(merged)} students merged, integrity ok, scores equal the workers'")
     return bad

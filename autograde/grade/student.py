@@ -14,6 +14,7 @@ join() reads the same status pipe; the loser of that race gets EOF and reports e
 succeeded (CPython gh-130895). That left 2 of 30 students FAILED with "nbgrader exit 255" after a normal log.
 """
 
+import gc
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -105,6 +106,7 @@ def _nbgrader_in_child(argv: list[str], env: dict[str, str], log: str, result: s
     """In a process forked from the fork server: `nbgrader <argv>` as `python -m nbgrader` would run it; its exit
     status goes to `result` (JSON), then the process leaves at once (no atexit, no waiting for stray threads)."""
     code = 1
+    gc.freeze()  # the fork server's imports stay out of this process's collections
     try:
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(fd, 1)
@@ -116,11 +118,15 @@ def _nbgrader_in_child(argv: list[str], env: dict[str, str], log: str, result: s
         sys.argv = ["nbgrader", *argv]
         from nbgrader.apps.nbgraderapp import NbGraderApp
 
+        from autograde.sandbox.execute import close_sessions
+
         try:
             NbGraderApp.launch_instance(argv=argv)
             code = 0
         except SystemExit as exit:
             code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        finally:
+            close_sessions()  # the sandbox kept for the next notebook: this process leaves without atexit
     except BaseException:  # noqa: BLE001 - whatever broke, the parent must hear an exit status
         import traceback
 

@@ -34,7 +34,8 @@ from autograde.course import COURSE_STATE_DIR, REPO
 from autograde.settings import COURSE_ROOT_ENV
 
 RUNNER = Path(__file__).resolve().with_name("runner.py")
-RUNNER_FILES = (RUNNER, RUNNER.with_name("capped_output.py"))  # the runner and the one module it imports beside it
+# the runner and the modules it imports beside it
+RUNNER_FILES = (RUNNER, RUNNER.with_name("capped_output.py"), RUNNER.with_name("kernel_zygote.py"))
 OOM_FILE_IN_SANDBOX = "/run/autograde/oom_events"  # the sandbox cgroup's OOM counter, read-only, for the runner
 # the only folders of the machine the sandbox sees (read-only), besides what bwrap_command binds back
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")

@@ -20,17 +20,27 @@ code cell that did not run gets an error output "not run: <reason>", so nbgrader
 feedback says why. Cells after the last grade cell can be skipped (settings skip_after_last_grade): they change no
 score.
 
-Protocol on the result fd: STARTED once the kernel has started (before any student code runs), then the result JSON.
-Without STARTED the grader knows the sandbox itself failed (infrastructure), not the student's notebook."""
+Sessions (settings "session": true): one sandbox grades a student's notebooks one after the other, each in a
+fresh kernel process forked from a pre-imported image (kernel_zygote.py, beside this file); after each notebook
+every other process of the sandbox is killed and /tmp, HOME and /dev/shm emptied, and the result says whether
+that left the sandbox clean (the grader starts a new sandbox otherwise).
+
+Protocol. stdin: frames `<length>\n<JSON {"settings": {...}, "notebook": {...}}>`, one per notebook (a session
+without "session" gets one). Result fd, per notebook: STARTED once the kernel has started (before any student
+code runs), then `result <length>\n<result JSON>`. Without STARTED the grader knows the sandbox itself failed
+(infrastructure), not the student's notebook."""
 
 import asyncio
 import ctypes
 import json
 import os
 import resource
+import shutil
 import signal
+import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from queue import Empty
 
 # nbformat imports jsonschema, which builds an IRI grammar at import when rfc3987_syntax is installed: ~2 s per
@@ -43,8 +53,10 @@ from nbclient.util import ensure_async  # noqa: E402
 
 if __package__:  # imported by the grader (autograde/sandbox/execute.py)
     from .capped_output import CappedClient, StreamTail
-else:  # run as a script in the sandbox, where capped_output.py is bound beside this file
+    from .kernel_zygote import Zygote, provisioner_class
+else:  # run as a script in the sandbox, where capped_output.py and kernel_zygote.py are bound beside this file
     from capped_output import CappedClient, StreamTail
+    from kernel_zygote import Zygote, provisioner_class
 
 NOT_RUN = "NotRun"
 TIMEOUT = "CellTimeoutError"
@@ -53,10 +65,15 @@ INTERRUPT_GRACE = 10.0  # seconds the kernel gets to go idle after an interrupt
 STARTED = b"kernel started\n"  # written on the result fd once the kernel runs (see the module docstring)
 MAX_REASONS = 40  # reasons reported to the grader (one per stopped or limited cell)
 # every setting the grader must pass (limits in seconds and bytes; run_as: [uid, gid] or null; oom_file: the sandbox
-# cgroup's OOM counter file, or null)
+# cgroup's OOM counter file, or null; session: several notebooks, kernels forked from the zygote)
 SETTINGS = {"cell_timeout", "notebook_timeout", "memory_bytes", "max_processes", "max_open_files", "max_output_bytes",
             "max_cell_output_bytes", "max_probe_bytes", "max_graded_bytes", "max_file_bytes", "cpu_seconds",
-            "skip_after_last_grade", "kernel_name", "probe_mime", "set_process_limit", "run_as", "oom_file"}
+            "skip_after_last_grade", "kernel_name", "probe_mime", "set_process_limit", "run_as", "oom_file", "session"}
+RESULT = b"result"  # `result <length>\n` before each result JSON
+MAX_FRAME_HEADER = 32  # bytes of a frame's length line
+ZYGOTE_START_SECONDS = 120
+KILL_WAIT = 5.0  # seconds a killed kernel gets to be reported ended before jupyter_client's own shutdown takes over
+SWEEP_ROUNDS = 20  # kill rounds after a notebook: a process forking while it is killed needs more than one
 
 
 def error_output(ename: str, english: str, japanese: str) -> nbformat.NotebookNode:
@@ -184,19 +201,64 @@ def sandbox_tasks() -> dict[int, int]:
     return tasks
 
 
+KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+KERNEL_START_SECONDS = 60.0
+
+
+@dataclass
+class ReadyKernel:
+    """A kernel of the session started before its notebook arrived (while the grader judged the previous notebook),
+    with its connected client: the notebook's kernel start costs nothing then."""
+
+    km: object
+    kc: object
+    kernel_name: str
+
+    async def discard(self) -> None:
+        try:
+            if await self.km.is_alive():
+                await self.km.shutdown_kernel(now=True)
+        finally:
+            self.kc.stop_channels()
+
+
+async def start_ready_kernel(kernel_name: str, zygote: Zygote) -> ReadyKernel:
+    """A fresh kernel forked from the zygote, as CappedClient would start it (same manager, arguments, folder)."""
+    km = kernel_manager_class(zygote)(kernel_name=kernel_name)
+    await km.start_kernel(extra_arguments=list(KERNEL_ARGUMENTS), cwd=os.getcwd())
+    kc = km.client()
+    kc.start_channels()
+    ready = ReadyKernel(km, kc, kernel_name)
+    try:
+        await kc.wait_for_ready(timeout=KERNEL_START_SECONDS)
+    except BaseException:
+        await ready.discard()
+        raise
+    kc.allow_stdin = False
+    return ready
+
+
 class Runner:
-    def __init__(self, nb, settings: dict, result_fd: int):
+    def __init__(self, nb, settings: dict, result_fd: int, zygote: Zygote | None = None,
+                 ready: ReadyKernel | None = None):
         self.nb = nb
+        self.zygote = zygote
         self.settings = settings
         self.result_fd = result_fd
         self.started = False
         self.reasons: list[str] = []
         self.deadline = time.monotonic() + settings["notebook_timeout"]
         self.oom_before = 0  # the cgroup's OOM kills before the running cell
+        self.timings: dict[str, float] = {"runner_ready": time.monotonic()}  # for the grader's profile
+        self.ready = ready if ready is not None and ready.kernel_name == settings["kernel_name"] else None
+        managed = {"km": self.ready.km} if self.ready else {"kernel_manager_class": kernel_manager_class(zygote)}
         self.client = CappedClient(nb, settings, kernel_name=settings["kernel_name"], timeout=settings["cell_timeout"],
-                                   allow_errors=True, record_timing=False,
-                                   extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                                   resources={"metadata": {"path": os.getcwd()}})
+                                   allow_errors=True, record_timing=False, startup_timeout=KERNEL_START_SECONDS,
+                                   extra_arguments=list(KERNEL_ARGUMENTS),
+                                   resources={"metadata": {"path": os.getcwd()}}, **managed)
+        if self.ready:
+            self.client.kc = self.ready.kc  # nbclient starts neither kernel nor client then, and leaves both to us
+            self.timings["kernel_ready"] = 1.0
 
     def last_cell_to_run(self) -> int:
         if not self.settings["skip_after_last_grade"]:
@@ -206,29 +268,36 @@ class Runner:
 
     async def run(self) -> None:
         last = self.last_cell_to_run()
-        async with self.client.async_setup_kernel():
-            self.expose_kernel_to_oom_killer()
-            os.write(self.result_fd, STARTED)
-            self.started = True
-            for index, cell in enumerate(self.nb.cells[:last + 1]):
-                if cell.cell_type != "code" or not cell.source.strip():
-                    continue
-                stop = await self.run_cell(cell, index)
-                self.end_stray_processes(cell, index)
-                if stop:
-                    english, japanese = stop
-                    self.reasons.append(f"cell {index}: {english}")
-                    mark_not_run(self.nb, index + 1, english, japanese, last)
-                    break
-            await self.stop_kernel()
+        try:
+            async with self.client.async_setup_kernel():
+                self.expose_kernel_to_oom_killer()
+                os.write(self.result_fd, STARTED)
+                self.started = True
+                self.timings["kernel_started"] = time.monotonic()
+                for index, cell in enumerate(self.nb.cells[:last + 1]):
+                    if cell.cell_type != "code" or not cell.source.strip():
+                        continue
+                    stop = await self.run_cell(cell, index)
+                    self.end_stray_processes(cell, index)
+                    if stop:
+                        english, japanese = stop
+                        self.reasons.append(f"cell {index}: {english}")
+                        mark_not_run(self.nb, index + 1, english, japanese, last)
+                        break
+                self.timings["cells_done"] = time.monotonic()
+                await self.stop_kernel()
+        finally:
+            if self.ready:  # nbclient cleans up only a kernel it started
+                await self.ready.discard()
+        self.timings["kernel_stopped"] = time.monotonic()
 
-    def expose_kernel_to_oom_killer(self) -> None:
+    def expose_kernel_to_oom_killer(self) -> None:  # a forked kernel does this itself (kernel_zygote.py)
         """oom_score_adj 1000 for the kernel (inherited by what it starts): over the cgroup's memory limit the OOM
         killer takes it, not this runner (which may hold more memory than a kernel whose memory is in memfd or
         tmpfs files). Student code can lower it back to 0 at most (what the runner has): then the runner may be
         the one killed, and the grader still reports the notebook out of memory."""
         process = getattr(self.client.km.provisioner, "process", None)
-        if process is None:
+        if process is None or not isinstance(process, subprocess.Popen):
             return
         try:
             with open(f"/proc/{process.pid}/oom_score_adj", "w", encoding="ascii") as handle:
@@ -245,7 +314,7 @@ class Runner:
         if sum(tasks.values()) <= self.settings["max_processes"] // 2:
             return
         process = getattr(self.client.km.provisioner, "process", None)
-        keep = {1, os.getpid(), getattr(process, "pid", None)}
+        keep = {1, os.getpid(), getattr(process, "pid", None)} | self.helpers()
         strays = [pid for pid in tasks if pid not in keep]
         for pid in strays:
             try:
@@ -258,11 +327,21 @@ class Runner:
             f"{self.settings['max_processes']} processes.\n[autograde] このセルが起動した {len(strays)} 個のプロセスを"
             f"終了しました（プロセス数の上限 {self.settings['max_processes']} に近づいたため）。\n")))
 
+    def helpers(self) -> set[int]:
+        """The sandbox's own processes besides bwrap and this runner: the kernel zygote."""
+        return {self.zygote.process.pid} if self.zygote is not None else set()
+
     async def stop_kernel(self) -> None:
-        """Kill the kernel outright: a kernel that ignores shutdown requests must not hold up grading."""
+        """Kill the kernel outright: a kernel that ignores shutdown requests must not hold up grading. Its end is
+        awaited here in 5 ms steps (jupyter_client's shutdown polls every 0.1 s), then the shutdown only cleans up."""
         km = self.client.km
-        if km is not None and await km.is_alive():
-            await km.shutdown_kernel(now=True)
+        if km is None or not await km.is_alive():
+            return
+        await km.provisioner.kill()
+        deadline = time.monotonic() + KILL_WAIT
+        while await km.is_alive() and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        await km.shutdown_kernel(now=True)
 
     async def run_cell(self, cell, index: int) -> tuple[str, str] | None:
         """Execute one cell; returns (English, Japanese) reason if the notebook must stop here, else None."""
@@ -346,6 +425,128 @@ class Runner:
                 "制限時間を超えたセルを中断できなかったため、カーネルを停止しました")
 
 
+def prompt_client_class():
+    """jupyter_client's AsyncKernelClient whose wait_for_ready does not end with 0.2 s of silence on IOPub (its way of
+    dropping the start's messages; the runner reads only messages whose parent is the request it sent): 0.2 s of
+    every notebook's start. The rest is jupyter_client's: kernel_info until a reply, and IOPub seen connected."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class PromptClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)  # IOPub connected: the reply's status messages
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    return PromptClient
+
+
+def kernel_manager_class(zygote: Zygote | None):
+    """An AsyncKernelManager with the prompt client; with a zygote, its kernels are forked by the zygote
+    (kernel_zygote.ForkedProvisioner)."""
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    client = prompt_client_class()
+    if zygote is None:
+        return type("PromptKernelManager", (AsyncKernelManager,), {"client_factory": client})
+    provisioner = type("SessionProvisioner", (provisioner_class(),), {"zygote": zygote})
+
+    class ForkedKernelManager(AsyncKernelManager):
+        client_factory = client
+
+        async def _async_pre_start_kernel(self, **kw):
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            if self.provisioner is None:
+                self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkedKernelManager
+
+
+def kill_strays(keep: set[int]) -> bool:
+    """Kill every process of the sandbox's PID namespace but `keep`; True once none is left."""
+    for _ in range(SWEEP_ROUNDS):
+        strays = [pid for pid in sandbox_tasks() if pid not in keep]
+        if not strays:
+            return True
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.05)
+    return not [pid for pid in sandbox_tasks() if pid not in keep]
+
+
+def empty_folder(folder: str) -> bool:
+    """Remove what is in `folder` (not mount points: data/ is bound read-only; not the working folder, emptied on
+    its own); True if nothing else is left."""
+    clean = True
+    work = os.getcwd()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return not os.path.isdir(folder)
+    for entry in entries:
+        if os.path.ismount(entry.path) or entry.path == work:
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                for root, dirs, _ in os.walk(entry.path):
+                    for name in dirs:  # a folder the notebook made unreadable is still its own
+                        os.chmod(os.path.join(root, name), 0o700)
+                os.chmod(entry.path, 0o700)
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            clean = False
+    return clean
+
+
+def sweep(keep: set[int]) -> bool:
+    """After a notebook of a session: the next notebook starts as in a fresh sandbox, or this returns False."""
+    clean = kill_strays(keep)
+    home = os.environ.get("HOME", "")
+    for folder in ("/tmp", "/dev/shm", home, os.getcwd()):
+        if folder:
+            clean = empty_folder(folder) and clean
+    return clean
+
+
+def read_frame(stream) -> dict | None:
+    """The next `<length>\n<JSON>` frame of stdin, or None at its end."""
+    header = stream.readline(MAX_FRAME_HEADER)
+    if not header:
+        return None
+    payload = stream.read(int(header))
+    return json.loads(payload)
+
+
+def write_result(result_fd: int, result: dict) -> None:
+    payload = json.dumps(result, ensure_ascii=False).encode("utf-8", "replace")
+    data = RESULT + b" %d\n" % len(payload) + payload
+    while data:
+        data = data[os.write(result_fd, data):]
+
+
 def redirect_own_output() -> tuple[int, StreamTail]:
     """Private copies of stdout (the result) and stderr; fds 1 and 2 then lead to a StreamTail, so what the kernel
     (which inherits them) or this runner writes there is bounded before it reaches the grader."""
@@ -360,30 +561,13 @@ def redirect_own_output() -> tuple[int, StreamTail]:
     return result_fd, tail
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        print("usage: runner.py '<settings JSON>' < notebook.json", file=sys.stderr)
-        return 2
-    settings = json.loads(sys.argv[1])
-    if not isinstance(settings, dict) or set(settings) != SETTINGS:
-        given = set(settings) if isinstance(settings, dict) else set()
-        print(f"sandbox runner: settings must be exactly {sorted(SETTINGS)}; missing {sorted(SETTINGS - given)}, "
-              f"unknown {sorted(given - SETTINGS)}", file=sys.stderr)
-        return 2
-    if settings["run_as"]:  # root's sandbox (autograde/sandbox/bwrap.py): an unprivileged uid drops every capability
-        uid, gid = settings["run_as"]
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-    make_undumpable()
-    result_fd, own_output = redirect_own_output()
-    nb = nbformat.reads(sys.stdin.read(), as_version=4)
-    sys.stdin.close()
-    apply_limits(settings, processes=settings["set_process_limit"])
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    runner = Runner(nb, settings, result_fd)
+def grade_notebook(nb, settings: dict, result_fd: int, own_output: StreamTail, zygote: Zygote | None,
+                   loop: asyncio.AbstractEventLoop, ready: ReadyKernel | None = None) -> dict:
+    """Run one notebook in a fresh kernel (`ready`, if started in advance); the result to send (the notebook, why
+    cells failed, timings)."""
+    runner = Runner(nb, settings, result_fd, zygote, ready)
     try:
-        asyncio.run(runner.run())
+        loop.run_until_complete(runner.run())
     except Exception as error:  # kernel failed to start, or the channels broke: say so in every unrun cell
         english = f"the kernel could not run this notebook ({type(error).__name__}: {str(error)[:500]})"
         japanese = f"カーネルがこのノートブックを実行できませんでした（{type(error).__name__}）"
@@ -398,11 +582,75 @@ def main() -> int:
         reasons.append(f"... and {len(runner.reasons) - MAX_REASONS} more")
     sys.stdout.flush()
     sys.stderr.flush()
-    payload = json.dumps({"notebook": nb, "reasons": reasons, "started": runner.started,
-                          "output": own_output.text()}, ensure_ascii=False).encode("utf-8", "replace")
-    with os.fdopen(result_fd, "wb") as out:
-        out.write(payload)
+    return {"notebook": nb, "reasons": reasons, "started": runner.started, "output": own_output.text(),
+            "timings": runner.timings}
+
+
+def valid_settings(settings) -> bool:
+    if isinstance(settings, dict) and set(settings) == SETTINGS:
+        return True
+    given = set(settings) if isinstance(settings, dict) else set()
+    print(f"sandbox runner: settings must be exactly {sorted(SETTINGS)}; missing {sorted(SETTINGS - given)}, "
+          f"unknown {sorted(given - SETTINGS)}", file=sys.stderr)
+    return False
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print("usage: runner.py '<settings JSON>' < frames of {settings, notebook}", file=sys.stderr)
+        return 2
+    settings = json.loads(sys.argv[1])
+    if not valid_settings(settings):
+        return 2
+    if settings["run_as"]:  # root's sandbox (autograde/sandbox/bwrap.py): an unprivileged uid drops every capability
+        uid, gid = settings["run_as"]
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+    make_undumpable()
+    result_fd, own_output = redirect_own_output()
+    stdin = sys.stdin.buffer
+    apply_limits(settings, processes=settings["set_process_limit"])
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    zygote = None
+    if settings["session"]:
+        zygote = Zygote(sys.executable, dict(os.environ), ZYGOTE_START_SECONDS)
+    loop = asyncio.new_event_loop()  # one loop for the session: a kernel started in advance keeps its channels
+    asyncio.set_event_loop(loop)
+    ready, clean = None, True
+    try:
+        while True:
+            if zygote is not None and clean:  # the next notebook's kernel starts while the grader judges this one
+                ready = prestart(loop, settings["kernel_name"], zygote)
+            if (frame := read_frame(stdin)) is None:
+                break
+            if not valid_settings(frame["settings"]):
+                return 2
+            nb = nbformat.from_dict(frame["notebook"])
+            result = grade_notebook(nb, frame["settings"], result_fd, own_output, zygote, loop, ready)
+            ready = None
+            if zygote is not None:
+                keep = {1, os.getpid(), zygote.process.pid}
+                result["clean"] = clean = sweep(keep) and zygote.answers()
+            write_result(result_fd, result)
+            if not settings["session"]:
+                break
+    finally:
+        if ready is not None:
+            loop.run_until_complete(ready.discard())
+        if zygote is not None:
+            zygote.close()
     return 0
+
+
+def prestart(loop: asyncio.AbstractEventLoop, kernel_name: str, zygote: Zygote) -> ReadyKernel | None:
+    """A kernel for the next notebook, or None if it did not start (the notebook then starts its own and reports
+    why that failed)."""
+    try:
+        return loop.run_until_complete(start_ready_kernel(kernel_name, zygote))
+    except Exception as error:  # noqa: BLE001 - reported when the notebook's own start fails
+        print(f"sandbox runner: a kernel started in advance failed: {error}", file=sys.stderr)
+        return None
 
 
 if __name__ == "__main__":
