@@ -250,8 +250,8 @@ class Runner:
         self.deadline = time.monotonic() + settings["notebook_timeout"]
         self.oom_before = 0  # the cgroup's OOM kills before the running cell
         self.timings: dict[str, float] = {"runner_ready": time.monotonic()}  # for the grader's profile
-        self.ready = ready if ready is not None and ready.kernel_name == settings["kernel_name"] else None
-        managed = {"km": self.ready.km} if self.ready else {"kernel_manager_class": kernel_manager_class(zygote)}
+        self.ready = ready  # started for this notebook's kernel_name (grade_notebook checks)
+        managed = {"km": ready.km} if ready else {"kernel_manager_class": kernel_manager_class(zygote)}
         self.client = CappedClient(nb, settings, kernel_name=settings["kernel_name"], timeout=settings["cell_timeout"],
                                    allow_errors=True, record_timing=False, startup_timeout=KERNEL_START_SECONDS,
                                    extra_arguments=list(KERNEL_ARGUMENTS),
@@ -314,7 +314,7 @@ class Runner:
         if sum(tasks.values()) <= self.settings["max_processes"] // 2:
             return
         process = getattr(self.client.km.provisioner, "process", None)
-        keep = {1, os.getpid(), getattr(process, "pid", None)} | self.helpers()
+        keep = runner_processes(self.zygote) | {getattr(process, "pid", None)}
         strays = [pid for pid in tasks if pid not in keep]
         for pid in strays:
             try:
@@ -326,10 +326,6 @@ class Runner:
             f"\n[autograde] {len(strays)} processes this cell started were killed: the sandbox was near its limit of "
             f"{self.settings['max_processes']} processes.\n[autograde] このセルが起動した {len(strays)} 個のプロセスを"
             f"終了しました（プロセス数の上限 {self.settings['max_processes']} に近づいたため）。\n")))
-
-    def helpers(self) -> set[int]:
-        """The sandbox's own processes besides bwrap and this runner: the kernel zygote."""
-        return {self.zygote.process.pid} if self.zygote is not None else set()
 
     async def stop_kernel(self) -> None:
         """Kill the kernel outright: a kernel that ignores shutdown requests must not hold up grading. Its end is
@@ -480,6 +476,11 @@ def kernel_manager_class(zygote: Zygote | None):
     return ForkedKernelManager
 
 
+def runner_processes(zygote: Zygote | None) -> set[int]:
+    """What no clean-up kills: the sandbox's init (bwrap), this runner and its kernel zygote."""
+    return {1, os.getpid()} | ({zygote.process.pid} if zygote is not None else set())
+
+
 def kill_strays(keep: set[int]) -> bool:
     """Kill every process of the sandbox's PID namespace but `keep`; True once none is left."""
     for _ in range(SWEEP_ROUNDS):
@@ -565,6 +566,9 @@ def grade_notebook(nb, settings: dict, result_fd: int, own_output: StreamTail, z
                    loop: asyncio.AbstractEventLoop, ready: ReadyKernel | None = None) -> dict:
     """Run one notebook in a fresh kernel (`ready`, if started in advance); the result to send (the notebook, why
     cells failed, timings)."""
+    if ready is not None and ready.kernel_name != settings["kernel_name"]:  # started for another kernel: not used
+        loop.run_until_complete(ready.discard())
+        ready = None
     runner = Runner(nb, settings, result_fd, zygote, ready)
     try:
         loop.run_until_complete(runner.run())
@@ -630,8 +634,7 @@ def main() -> int:
             result = grade_notebook(nb, frame["settings"], result_fd, own_output, zygote, loop, ready)
             ready = None
             if zygote is not None:
-                keep = {1, os.getpid(), zygote.process.pid}
-                result["clean"] = clean = sweep(keep) and zygote.answers()
+                result["clean"] = clean = sweep(runner_processes(zygote)) and zygote.answers()
             write_result(result_fd, result)
             if not settings["session"]:
                 break
