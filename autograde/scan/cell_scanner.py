@@ -469,16 +469,16 @@ def constant_string(node: ast.AST, constants: dict[str, str] | None = None) -> s
 def string_constants(tree: ast.AST) -> dict[str, str]:
     """Names bound exactly once in the cell, to a string built from literals only (name = "f_" + "back")."""
     bound: dict[str, list] = {}
+    stores: dict[str, int] = {}  # counted in the same walk: one walk per name made big cells quadratic
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             bound.setdefault(node.id, [])
+            stores[node.id] = stores.get(node.id, 0) + 1
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             bound.setdefault(node.targets[0].id, []).append(node.value)
     constants = {}
     for name, values in bound.items():
-        stores = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name
-                     and isinstance(node.ctx, ast.Store))
-        if stores == 1 and len(values) == 1 and (value := constant_string(values[0])) is not None:
+        if stores.get(name) == 1 and len(values) == 1 and (value := constant_string(values[0])) is not None:
             constants[name] = value
     return constants
 

@@ -27,7 +27,7 @@ from autograde.course import PROBLEMS_DIR
 from autograde.grade.probe import KERNEL_HELPER
 from autograde.scan.cell_scanner import scan_cell
 from autograde.scan.flags import Flag
-from autograde.scan.python_tree import bound_names, collect_aliases, parse_cell
+from autograde.scan.python_tree import bound_names, collect_aliases, parse_cell, remember_released
 from autograde.scan.rules import BUILTIN_NAMES, CORE_CHECK_BUILTINS
 from autograde.settings import MAX_NOTEBOOK_BYTES, PROBE_MIME
 
@@ -145,7 +145,19 @@ def cells_to_scan(notebook, released) -> tuple[list[tuple], list[Flag]]:
 
 def builtins_used_by_checks(notebook_name: str, released_cells) -> frozenset[str]:
     """The builtins the grading of this notebook calls: a student's top-level name hiding one of them is flagged."""
-    sources = [cell.source for cell in released_cells if cell.cell_type == "code" and is_locked(cell)]
+    given = tuple(cell.source for cell in released_cells if cell.cell_type == "code" and is_locked(cell))
+    key = (notebook_name, given)  # the same for every student of a class: parsed once per scanner process
+    if key not in _CHECKED_BUILTINS:
+        if len(_CHECKED_BUILTINS) >= 32:  # without a release the cells are a student's: keep the cache small
+            _CHECKED_BUILTINS.clear()
+        _CHECKED_BUILTINS[key] = _builtins_used(notebook_name, list(given))
+    return _CHECKED_BUILTINS[key]
+
+
+_CHECKED_BUILTINS: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _builtins_used(notebook_name: str, sources: list[str]) -> frozenset[str]:
     for hidden in (PROBLEMS_DIR / notebook_name / "probe.py", PROBLEMS_DIR / "shared_probe.py"):
         if hidden.is_file():
             sources.append(hidden.read_text(encoding="utf-8"))
@@ -177,6 +189,8 @@ def scan_notebook(path: Path, released_path: Path | None = None) -> list[Flag]:
     if released_path is not None and not Path(released_path).is_file():
         raise FileNotFoundError(f"static scan: released notebook {released_path} does not exist")
     released = nbformat.read(released_path, as_version=4) if released_path is not None else None
+    if released is not None:
+        remember_released(cell.source for cell in released.cells if cell.cell_type == "code")
     try:
         notebook = nbformat.reads(read_regular_file(path), as_version=4)
     except MemoryError:

@@ -68,15 +68,25 @@ def transform(source: str) -> str:
 
 
 CACHED_SOURCE_CHARS = 20_000  # the given cells: the same in every submission, parsed once; student cells are not kept
+RELEASED_SOURCES: set[str] = set()  # the released notebooks' code cells (remember_released): cached at any size
+
+
+def remember_released(sources) -> None:
+    """Cache the trees of these released cells whatever their size (the given validation cells are 20-27 kB and
+    repeated in every submission). Only the release's cells: a class's own cells could fill the memory budget."""
+    if len(RELEASED_SOURCES) > 256:
+        RELEASED_SOURCES.clear()
+    RELEASED_SOURCES.update(sources)
 
 
 def parse_cell(source: str) -> tuple[ast.Module | None, str | None]:
     """(tree, None), or (None, reason) when the cell is not Python even after the IPython translation.
 
     Plain Python is parsed as it is (IPython leaves valid Python unchanged, and the tokenizing costs time). Small
-    sources (the given cells, repeated in every submission) are parsed once and their trees shared between callers,
-    so nothing may change them; large ones are never cached (a cache of every tree held gigabytes)."""
-    if len(source) <= CACHED_SOURCE_CHARS:
+    sources and the released cells (the given cells, repeated in every submission) are parsed once and their trees
+    shared between callers, so nothing may change them; other large ones are never cached (a cache of every tree held
+    gigabytes)."""
+    if len(source) <= CACHED_SOURCE_CHARS or source in RELEASED_SOURCES:
         return parse_small_cell(source)
     return parse_source(source)
 
