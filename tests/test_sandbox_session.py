@@ -11,14 +11,17 @@ from tests.test_sandbox import SMALL, needs_bwrap, notebook, text
 
 FIRST = notebook(
     "import os, subprocess, sys, numpy as np\n"
-    "for path in ['left.txt', '/tmp/left.txt', os.path.expanduser('~/left.txt')]:\n"
+    "for path in ['left.txt', '/tmp/left.txt', os.path.expanduser('~/left.txt'),"
+    " os.path.expanduser('~/.cache/matplotlib/left.txt')]:\n"
+    "    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)\n"
     "    open(path, 'w').write('x')\n"
     "daemon = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
     "import json; print(json.dumps({'pid': os.getpid(), 'daemon': daemon.pid, 'draw': float(np.random.rand())}))",
 )
 SECOND = notebook(
     "import os, json, numpy as np\n"
-    "left = [p for p in ['left.txt', '/tmp/left.txt', os.path.expanduser('~/left.txt')]"
+    "left = [p for p in ['left.txt', '/tmp/left.txt', os.path.expanduser('~/left.txt'),"
+    " os.path.expanduser('~/.cache/matplotlib/left.txt')]"
     " if os.path.exists(p)]\n"
     "pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
     "names = {p: open(f'/proc/{p}/cmdline', 'rb').read().split(b'\\0')[:3] for p in pids}\n"

@@ -10,7 +10,8 @@ the judges, other students' work, or write anywhere. Here the notebook runs unde
   back, read-only. Any other copy of the course on the machine (another checkout, a backup) is simply not in the
   sandbox;
 * HOME and the working directory are a fresh tmpfs (<HOME>/cnn1d, with data/ at <HOME>/data so notebook 8 finds
-  data/mnist.npz by walking up), /tmp is a fresh tmpfs;
+  data/mnist.npz by walking up: grading_data_dir(), data/ with mnist.npz uncompressed; matplotlib's font list built
+  once, font_cache.py), /tmp is a fresh tmpfs;
 * no network (private network namespace with only loopback, which the kernel's ZMQ sockets use), own PID namespace,
   new session, killed with the grader (--die-with-parent);
 * an unprivileged uid (a fresh one when the grader is root, else a user namespace): RLIMIT_NPROC does not apply to
@@ -31,6 +32,8 @@ import sys
 from pathlib import Path
 
 from autograde.course import COURSE_STATE_DIR, REPO
+from autograde.sandbox.font_cache import font_list
+from autograde.sandbox.grading_data import DATA_DIR, grading_data_dir
 from autograde.settings import COURSE_ROOT_ENV
 
 RUNNER = Path(__file__).resolve().with_name("runner.py")
@@ -39,7 +42,6 @@ RUNNER_FILES = (RUNNER, RUNNER.with_name("capped_output.py"), RUNNER.with_name("
 OOM_FILE_IN_SANDBOX = "/run/autograde/oom_events"  # the sandbox cgroup's OOM counter, read-only, for the runner
 # the only folders of the machine the sandbox sees (read-only), besides what bwrap_command binds back
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
-DATA_DIR = REPO / "data"
 SANDBOX_HOME = "/home/student"
 SANDBOX_UID_BASE = 1_000_000  # + the grader's pid: above the uids of real accounts
 KILL_MARGIN = 30  # seconds past the notebook deadline before the grader kills the sandbox
@@ -148,7 +150,12 @@ def bwrap_command(runner_argv: list[str], oom_file: Path | None = None) -> list[
     command += ["--size", str(TMPFS_BYTES), "--perms", "0777", "--tmpfs", SANDBOX_HOME,
                 "--perms", "0777", "--dir", f"{SANDBOX_HOME}/cnn1d", "--chdir", f"{SANDBOX_HOME}/cnn1d"]
     if DATA_DIR.is_dir():
-        command += ["--ro-bind", str(DATA_DIR), f"{SANDBOX_HOME}/data"]
+        command += ["--ro-bind", str(grading_data_dir()), f"{SANDBOX_HOME}/data"]
+    fonts = font_list(runner_python())
+    if fonts is not None:  # where matplotlib looks with this HOME, in folders the kernel may write (its other caches)
+        cache = f"{SANDBOX_HOME}/.cache/matplotlib"
+        command += ["--perms", "0777", "--dir", f"{SANDBOX_HOME}/.cache", "--perms", "0777", "--dir", cache,
+                    "--ro-bind", str(fonts), f"{cache}/{fonts.name}"]
     if oom_file is not None:
         folder = os.path.dirname(OOM_FILE_IN_SANDBOX)
         command += ["--perms", "0755", "--dir", os.path.dirname(folder), "--perms", "0755", "--dir", folder,
@@ -159,7 +166,9 @@ def bwrap_command(runner_argv: list[str], oom_file: Path | None = None) -> list[
 def runner_start_problem(timeout: float = 120) -> str | None:
     """Why the sandbox cannot start the runner's interpreter with the modules it needs, or None. Checked once before
     a class is graded: a sandbox that cannot start would otherwise fail every notebook of every student."""
-    check = "import nbclient, nbformat, ipykernel, jupyter_client"
+    # as the runner imports them (without jsonschema's IRI grammar: 1.3 s of every run's start otherwise)
+    check = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+             "import nbclient, nbformat, ipykernel, jupyter_client")
     try:
         result = subprocess.run(bwrap_command([runner_python(), "-c", check]), capture_output=True, timeout=timeout,
                                 env=kernel_env(SANDBOX_HOME))

@@ -54,6 +54,7 @@ from autograde.sandbox.bwrap import (
     unprivileged_ids,
 )
 from autograde.sandbox.graded_size import fit_to_size
+from autograde.sandbox.grading_data import grading_data_dir
 from autograde.sandbox.runner import STARTED, mark_not_run
 from autograde.sandbox.session import SandboxSession
 from autograde.settings import (
@@ -249,7 +250,7 @@ def sandbox_command(limits: SandboxLimits, no_sandbox: bool, group: cgroups.Sand
         work = Path(scratch) / "cnn1d"
         work.mkdir()
         if DATA_DIR.is_dir():
-            (Path(scratch) / "data").symlink_to(DATA_DIR)
+            (Path(scratch) / "data").symlink_to(grading_data_dir())
         settings = runner_settings(limits, sandboxed=False, oom_file=oom_file)
         command = [python, str(RUNNER), json.dumps(settings)]
         extra = {"cwd": work, "env": kernel_env(scratch)}

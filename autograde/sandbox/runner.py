@@ -496,20 +496,33 @@ def kill_strays(keep: set[int]) -> bool:
     return not [pid for pid in sandbox_tasks() if pid not in keep]
 
 
-def empty_folder(folder: str) -> bool:
-    """Remove what is in `folder` (not mount points: data/ is bound read-only; not the working folder, emptied on
-    its own); True if nothing else is left."""
+def mount_points() -> set[str]:
+    """Where something is mounted in this sandbox (the fifth field of /proc/self/mountinfo)."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            return {line.split()[4] for line in handle if len(line.split()) > 4}
+    except OSError:
+        return set()
+
+
+def empty_folder(folder: str, mounts: set[str] | None = None) -> bool:
+    """Remove what is in `folder` (not mount points: data/ and matplotlib's font list are bound read-only, and
+    the folders holding them are emptied around them; not the working folder, emptied on its own); True if
+    nothing else is left."""
     clean = True
     work = os.getcwd()
+    mounts = mount_points() if mounts is None else mounts
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return not os.path.isdir(folder)
     for entry in entries:
-        if os.path.ismount(entry.path) or entry.path == work:
+        if os.path.ismount(entry.path) or entry.path in mounts or entry.path == work:
             continue
         try:
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False) and any(mount.startswith(entry.path + "/") for mount in mounts):
+                clean = empty_folder(entry.path, mounts) and clean
+            elif entry.is_dir(follow_symlinks=False):
                 for root, dirs, _ in os.walk(entry.path):
                     for name in dirs:  # a folder the notebook made unreadable is still its own
                         os.chmod(os.path.join(root, name), 0o700)
@@ -526,9 +539,10 @@ def sweep(keep: set[int]) -> bool:
     """After a notebook of a session: the next notebook starts as in a fresh sandbox, or this returns False."""
     clean = kill_strays(keep)
     home = os.environ.get("HOME", "")
+    mounts = mount_points()
     for folder in ("/tmp", "/dev/shm", home, os.getcwd()):
         if folder:
-            clean = empty_folder(folder) and clean
+            clean = empty_folder(folder, mounts) and clean
     return clean
 
 
