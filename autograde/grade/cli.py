@@ -24,11 +24,12 @@ the serial path: nbgrader writes the master itself.
 import argparse
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from autograde.build.released import RERELEASE, release_drift
 from autograde.course import Course
-from autograde.grade.distributed import grade_on_dask
+from autograde.grade.distributed import EarlyClient, grade_on_dask
 from autograde.grade.gradebook import backup_gradebook, single_run
 from autograde.grade.intake import released_notebooks, take_in
 from autograde.grade.pool import Run, grade_serially
@@ -129,7 +130,12 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
     if env is None:
         return len(folders)
     bad = 0
-    with single_run(course):
+    with single_run(course), ExitStack() as unused:
+        # the Dask cluster starts while the gradebook is backed up and the class taken in (serial path: none)
+        early = EarlyClient(scheduler, min(workers, len(folders))) if scheduler or min(workers, len(folders)) > 1 \
+            else None
+        if early is not None:  # stopped at the end unless it was handed to grade_on_dask (`early` is None then)
+            unused.callback(lambda: early.close() if early is not None else None)
         backup = backup_gradebook(course)
         print(f"gradebook backed up to {backup}")
         before = tree_digest(course.submitted_dir)
@@ -174,7 +180,8 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         if workers == 1 and not scheduler:
             bad += grade_serially(run, gradable)
         else:
-            bad += grade_on_dask(run, gradable, workers=workers, scheduler=scheduler)[0]
+            started, early = early, None  # grade_on_dask closes it
+            bad += grade_on_dask(run, gradable, workers=workers, scheduler=scheduler, started=started)[0]
         scanned = scans.finish()
         report_flags(course, {student: intake_flags[student] + scanned.get(student, []) for student in gradable})
         changed = changed_entries(before, tree_digest(course.submitted_dir))

@@ -18,6 +18,7 @@ import gc
 import json
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.forkserver
 import os
 import signal
 import subprocess
@@ -31,11 +32,11 @@ from autograde.course import NBGRADER_CONFIG, Course
 from autograde.nbgrader_run import nbgrader_env
 from autograde.settings import ASSIGNMENT, GRADEBOOK_ENV, STUDENT_DEADLINE_ENV, StudentLimits
 
-# Imported once by the fork server the parallel workers start nbgrader from: 3-5 s a student otherwise, much of it
-# jsonschema's optional rfc3987_syntax (imported by nbformat), which builds a grammar at import. Not numpy (the
+# Imported once by the fork server the parallel workers start nbgrader from: 3-5 s a student otherwise. `autograde`
+# first: it keeps jsonschema (imported by nbformat) from building an IRI grammar at import. Not numpy (the
 # judges' oracles): OpenBLAS reads OPENBLAS_NUM_THREADS when imported, which must come from nbgrader's environment.
-PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.converters.autograde", "nbgrader.preprocessors", "nbclient",
-           "jupyter_client.manager", "sqlalchemy"]
+PRELOAD = ["autograde", "nbgrader.apps.nbgraderapp", "nbgrader.converters.autograde", "nbgrader.preprocessors",
+           "nbclient", "jupyter_client.manager", "sqlalchemy"]
 # what SandboxedExecute logs when the sandbox itself broke (autograde/sandbox/execute.py): not the notebook's doing
 SANDBOX_BROKE = ("the sandbox ended without a result",)
 _PROCESSES = threading.Lock()  # every start() and join() of a forked child: see the module docstring
@@ -147,6 +148,13 @@ def fork_server():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
+
+
+def warm_fork_server() -> None:
+    """Start this process's fork server now: it imports PRELOAD (~2 s) while the grading run is still starting,
+    instead of while the worker's first student waits for it."""
+    fork_server()
+    multiprocessing.forkserver.ensure_running()
 
 
 def run_forked(target, args: tuple, name: str, timeout: float | None) -> int | None:
