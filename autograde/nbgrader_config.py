@@ -12,6 +12,7 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # so nbgrader can import the autograde package (preprocessors below)
 
+from autograde.cell_metadata_schema import install as check_metadata_schema_once  # noqa: E402
 from autograde.course import COURSE_STATE_DIR, Course  # noqa: E402
 from autograde.report.feedback_html import exporter_config  # noqa: E402
 from autograde.settings import (  # noqa: E402
@@ -22,6 +23,8 @@ from autograde.settings import (  # noqa: E402
     VALIDATE_WIDTH,
     sandbox_limits,
 )
+
+check_metadata_schema_once()  # the cells' metadata checks as nbgrader's, ~0.1 s less per student
 
 ROOT = Path(os.environ.get(COURSE_ROOT_ENV, COURSE_STATE_DIR)).resolve()
 c.CourseDirectory.course_id = COURSE_ID
