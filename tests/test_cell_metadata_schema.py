@@ -5,9 +5,9 @@ import copy
 
 import jsonschema
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.nbgraderformat import ValidationError, common
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
-from nbformat.v4 import new_code_cell, new_notebook
 
 from autograde.cell_metadata_schema import CheckedSchemas, install
 
