@@ -159,3 +159,24 @@ def test_a_worker_killed_mid_student_costs_one_retry_and_a_second_death_is_repor
     log = (logs / "autograde-twice.log").read_text()
     assert "attempt 1" in log and "worker grading it died" in log
     assert integrity_problems(target.gradebook) == []
+
+
+def test_a_cluster_started_early_but_not_used_is_stopped_and_a_failed_start_is_raised_where_it_is_used(monkeypatch):
+    """grade() starts the cluster before the intake (distributed.EarlyClient); when nothing is left to grade in
+    parallel it stops it, and a start that failed is raised by result(), not lost in the thread."""
+    from autograde.grade import distributed
+
+    early = distributed.EarlyClient("threads", 1, grader="stub")
+    client, cluster = early.result()
+    assert client.status == "running"
+    early.close()
+    assert client.status == "closed" and cluster.status.name == "closed"
+
+    def broken(scheduler, workers):
+        raise OSError("no scheduler at tcp://nowhere:8786")
+
+    monkeypatch.setattr(distributed, "start_client", broken)
+    failed = distributed.EarlyClient("tcp://nowhere:8786", 2)
+    with pytest.raises(OSError, match="no scheduler"):
+        failed.result()
+    failed.close()  # nothing started: nothing to stop, no error
