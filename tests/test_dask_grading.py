@@ -172,6 +172,16 @@ def test_a_cluster_started_early_but_not_used_is_stopped_and_a_failed_start_is_r
     early.close()
     assert client.status == "closed" and cluster.status.name == "closed"
 
+    def no_fork_server():
+        raise RuntimeError("this worker cannot start a fork server")
+
+    monkeypatch.setattr(distributed, "warm_fork_server", no_fork_server)
+    warmed = distributed.EarlyClient("threads", 1)  # the head start fails: the client is still there, and stopped
+    client, cluster = warmed.result()
+    assert client.status == "running"
+    warmed.close()
+    assert client.status == "closed"
+
     def broken(scheduler, workers):
         raise OSError("no scheduler at tcp://nowhere:8786")
 

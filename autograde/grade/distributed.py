@@ -245,6 +245,15 @@ def lost_task(student: str, error: BaseException) -> StudentResult:
     return StudentResult(student, -9 if killed else 1, f"{cause}\n", 0.0, cause=cause)
 
 
+def warm(client) -> None:
+    """Start each worker's fork server now (it returns at once; the imports go on while the run does). Only a head
+    start: a worker that cannot do it says why in its first task, as without it."""
+    try:
+        client.run(warm_fork_server)
+    except Exception:  # noqa: BLE001, S110 - see the docstring
+        pass
+
+
 class EarlyClient:
     """start_client() in a thread, from the start of a grading run: the cluster's workers start and import nbgrader
     (warm_fork_server, ~4 s in all) while this process still backs up the gradebook and takes the class in."""
@@ -258,11 +267,12 @@ class EarlyClient:
     def start(self, scheduler: str | None, workers: int, grader: str) -> None:
         try:
             client, cluster = start_client(scheduler, workers)
-            if grader == "nbgrader":
-                client.run(warm_fork_server)  # returns at once: the fork servers import while the run goes on
-            self.outcome = (client, cluster)
         except BaseException as error:  # noqa: BLE001 - raised again in the thread that uses the client
             self.outcome = error
+            return
+        if grader == "nbgrader":
+            warm(client)
+        self.outcome = (client, cluster)
 
     def result(self):
         """(client, cluster), once started; what went wrong, raised here."""
@@ -292,7 +302,7 @@ def grade_on_dask(run: Run, students: list[str], *, workers: int, scheduler: str
     course = run.course
     client, cluster = started.result() if started else start_client(scheduler, workers)
     if started is None and grader == "nbgrader":
-        client.run(warm_fork_server)  # returns at once: each worker imports nbgrader while the bundle is made and sent
+        warm(client)
     stats = {"merge_seconds": 0.0, "parent_seconds": 0.0, "attempts": 0}
     bad, merged = 0, set()
     try:
