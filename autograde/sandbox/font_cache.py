@@ -3,8 +3,9 @@
 Each sandbox starts with an empty HOME, where matplotlib finds no font list and scans the machine's fonts again when
 the kernel image imports it (~0.15 s of CPU in every student's sandbox). font_list() builds that list once, with the
 sandbox's interpreter and an empty HOME (the fonts a sandbox sees: the venv's and the system's), keeps it under
-REPO/.cache, and the sandbox binds it read-only where matplotlib looks (SANDBOX_FONT_CACHE). When fonts are added to
-the machine the list is built again; a font that went missing makes matplotlib rebuild the list itself, as before.
+REPO/.cache, and the sandbox binds it read-only where matplotlib looks (~/.cache/matplotlib, see bwrap.py). When
+fonts are added to the machine the list is built again; a font that went missing makes matplotlib rebuild the list
+itself, as before.
 """
 
 import hashlib
@@ -16,10 +17,12 @@ import tempfile
 from pathlib import Path
 
 from autograde.course import REPO
+from autograde.sandbox.built_once import built_once
 
 CACHE_DIR = REPO / ".cache" / "matplotlib-fonts"
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts")  # the system's; HOME's are empty in a sandbox
 BUILD_SECONDS = 120
+FONT_LIST = "fontlist-v"  # matplotlib names it fontlist-v<its font manager version>.json
 
 
 def font_key(python: str) -> str:
@@ -38,46 +41,28 @@ def font_key(python: str) -> str:
 
 
 def build(python: str, target: Path) -> None:
-    """Let matplotlib in `python` write its font list into target, with an empty HOME as in a sandbox."""
+    """Let matplotlib in `python` write its font list into target, with an empty HOME as in a sandbox; only the
+    list is kept (nothing else of a build goes into the sandbox)."""
     with tempfile.TemporaryDirectory(prefix="cnn1d-fonts-home-") as home:
         env = {"HOME": home, "MPLCONFIGDIR": str(target), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
                "MPLBACKEND": "Agg"}
         subprocess.run([python, "-c", "import matplotlib.font_manager"], env=env, capture_output=True, check=True,
                        timeout=BUILD_SECONDS)
+    for extra in target.iterdir():
+        if extra.is_dir():
+            shutil.rmtree(extra)
+        elif not extra.name.startswith(FONT_LIST):
+            extra.unlink()
+    if not any(target.glob(f"{FONT_LIST}*.json")):
+        raise FileNotFoundError(f"{python} wrote no {FONT_LIST}*.json")
 
 
 def font_list(python: str, cache_dir: Path = CACHE_DIR) -> Path | None:
-    """The font list (fontlist-vNNN.json) for sandboxes that run `python`, built now if missing; None if it cannot
-    be built (no matplotlib, a read-only checkout): matplotlib then scans the fonts in each sandbox, as before."""
+    """The font list (fontlist-vNNN.json) for sandboxes that run `python`, built now if missing (built_once); None
+    if it cannot be built (no matplotlib, a read-only checkout): matplotlib then scans the fonts in each sandbox, as
+    before."""
     try:
-        final = cache_dir / font_key(python)
-        found = sorted(final.glob("fontlist-v*.json"))
-        if found:
-            return found[-1]
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
-        try:
-            build(python, building)
-            for extra in building.iterdir():  # only the list: nothing else of a build goes into the sandbox
-                if extra.is_dir():
-                    shutil.rmtree(extra)
-                elif not extra.name.startswith("fontlist-v"):
-                    extra.unlink()
-            if not any(building.glob("fontlist-v*.json")):
-                return None
-            building.chmod(0o755)
-            for made in building.iterdir():
-                made.chmod(0o644)
-            os.rename(building, final)
-        except OSError:
-            if not final.is_dir():
-                raise
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-        for stale in cache_dir.iterdir():  # lists of an older machine state
-            if stale != final and not stale.name.startswith(".building-"):
-                shutil.rmtree(stale, ignore_errors=True)
-        found = sorted(final.glob("fontlist-v*.json"))
-        return found[-1] if found else None
+        folder = built_once(cache_dir, font_key(python), lambda target: build(python, target))
+        return max(folder.glob(f"{FONT_LIST}*.json"))
     except Exception:  # noqa: BLE001 - the list only saves time: without it matplotlib builds its own
         return None

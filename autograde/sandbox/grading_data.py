@@ -9,13 +9,12 @@ If the copy cannot be made (a read-only checkout, no space), grading uses data/ 
 
 import hashlib
 import importlib.util
-import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 from autograde.course import REPO
+from autograde.sandbox.built_once import built_once
 
 DATA_DIR = REPO / "data"
 CACHE_DIR = REPO / ".cache" / "grading-data"
@@ -53,37 +52,18 @@ def make_copy(data_dir: Path, target: Path) -> None:
     for path in data_dir.iterdir():
         if path.is_file() and path.name != MNIST_FILE:
             shutil.copyfile(path, target / path.name)
-    for path in target.iterdir():
-        path.chmod(0o644)
-    target.chmod(0o755)
 
 
 def grading_data_dir(data_dir: Path = DATA_DIR, cache_dir: Path = CACHE_DIR) -> Path:
-    """The folder to bind as the kernel's data/: the uncompressed copy, made now if missing; data_dir when data_dir
-    has no deflated mnist.npz or the copy cannot be made. Safe from several processes at once (each builds in its
-    own folder and renames it into place; the first rename wins)."""
+    """The folder to bind as the kernel's data/: the uncompressed copy, made now if missing (built_once); data_dir
+    when data_dir has no deflated mnist.npz or the copy cannot be made."""
     npz = data_dir / MNIST_FILE
     if not npz.is_file() or not (data_dir / LOADER_FILE).is_file():
         return data_dir
     try:
-        final = cache_dir / source_key(data_dir)
-        if (final / MNIST_FILE).is_file():
-            return final
-        if is_stored(npz):
+        key = source_key(data_dir)
+        if not (cache_dir / key).is_dir() and is_stored(npz):
             return data_dir
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
-        try:
-            make_copy(data_dir, building)
-            os.rename(building, final)
-        except OSError:
-            if not (final / MNIST_FILE).is_file():
-                raise
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
-        for stale in cache_dir.iterdir():  # copies of an older data/ (best effort: a running sandbox keeps its own)
-            if stale != final and not stale.name.startswith(".building-"):
-                shutil.rmtree(stale, ignore_errors=True)
-        return final
+        return built_once(cache_dir, key, lambda target: make_copy(data_dir, target))
     except Exception:  # noqa: BLE001 - the copy only saves time: any failure means grading reads data/ itself
         return data_dir
