@@ -500,7 +500,7 @@ def mount_points() -> set[str]:
     """Where something is mounted in this sandbox (the fifth field of /proc/self/mountinfo)."""
     try:
         with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
-            return {line.split()[4] for line in handle if len(line.split()) > 4}
+            return {fields[4] for line in handle if len(fields := line.split()) > 4}
     except OSError:
         return set()
 

@@ -17,6 +17,7 @@ the cell.
 
 import ast
 import difflib
+import functools
 import os
 import stat
 from pathlib import Path
@@ -146,18 +147,14 @@ def cells_to_scan(notebook, released) -> tuple[list[tuple], list[Flag]]:
 def builtins_used_by_checks(notebook_name: str, released_cells) -> frozenset[str]:
     """The builtins the grading of this notebook calls: a student's top-level name hiding one of them is flagged."""
     given = tuple(cell.source for cell in released_cells if cell.cell_type == "code" and is_locked(cell))
-    key = (notebook_name, given)  # the same for every student of a class: parsed once per scanner process
-    if key not in _CHECKED_BUILTINS:
-        if len(_CHECKED_BUILTINS) >= 32:  # without a release the cells are a student's: keep the cache small
-            _CHECKED_BUILTINS.clear()
-        _CHECKED_BUILTINS[key] = _builtins_used(notebook_name, list(given))
-    return _CHECKED_BUILTINS[key]
+    return _builtins_used(notebook_name, given)
 
 
-_CHECKED_BUILTINS: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
-
-
-def _builtins_used(notebook_name: str, sources: list[str]) -> frozenset[str]:
+# the same for every student of a class: parsed once per scanner process (without a release the cells are a
+# student's: a small cache)
+@functools.lru_cache(maxsize=32)
+def _builtins_used(notebook_name: str, given: tuple[str, ...]) -> frozenset[str]:
+    sources = list(given)
     for hidden in (PROBLEMS_DIR / notebook_name / "probe.py", PROBLEMS_DIR / "shared_probe.py"):
         if hidden.is_file():
             sources.append(hidden.read_text(encoding="utf-8"))
