@@ -130,12 +130,12 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
     if env is None:
         return len(folders)
     bad = 0
-    with single_run(course), ExitStack() as unused:
+    with single_run(course), ExitStack() as stops:
         # the Dask cluster starts while the gradebook is backed up and the class taken in (serial path: none)
-        early = EarlyClient(scheduler, min(workers, len(folders))) if scheduler or min(workers, len(folders)) > 1 \
-            else None
-        if early is not None:  # stopped at the end unless it was handed to grade_on_dask (`early` is None then)
-            unused.callback(lambda: early.close() if early is not None else None)
+        parallel = min(workers, len(folders))
+        early = EarlyClient(scheduler, parallel) if scheduler or parallel > 1 else None
+        if early is not None:
+            stops.callback(early.close)
         backup = backup_gradebook(course)
         print(f"gradebook backed up to {backup}")
         before = tree_digest(course.submitted_dir)
@@ -180,8 +180,7 @@ def grade(course: Course, *, students: list[str] | None = None, force: bool = Fa
         if workers == 1 and not scheduler:
             bad += grade_serially(run, gradable)
         else:
-            started, early = early, None  # grade_on_dask closes it
-            bad += grade_on_dask(run, gradable, workers=workers, scheduler=scheduler, started=started)[0]
+            bad += grade_on_dask(run, gradable, workers=workers, scheduler=scheduler, started=early)[0]
         scanned = scans.finish()
         report_flags(course, {student: intake_flags[student] + scanned.get(student, []) for student in gradable})
         changed = changed_entries(before, tree_digest(course.submitted_dir))

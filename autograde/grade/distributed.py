@@ -282,7 +282,7 @@ class EarlyClient:
         return self.outcome
 
     def close(self) -> None:
-        """Stop the cluster when the run did not use it (nothing to grade, or the serial path)."""
+        """Stop the client and its cluster (whoever started them stops them: grade_on_dask does not)."""
         try:
             client, cluster = self.result()
         except Exception:  # noqa: BLE001 - it never started: nothing to stop
@@ -296,7 +296,7 @@ def grade_on_dask(run: Run, students: list[str], *, workers: int, scheduler: str
                   grader: str = "nbgrader", quiet: bool = False,
                   started: EarlyClient | None = None) -> tuple[int, dict]:
     """Grade `students` as Dask tasks, merging each result as it arrives; returns (failed count, statistics).
-    `started`: the run's client, started early (else started here)."""
+    `started`: the run's client, started early and stopped by its owner (else started and stopped here)."""
     from distributed import as_completed
 
     course = run.course
@@ -385,9 +385,10 @@ def grade_on_dask(run: Run, students: list[str], *, workers: int, scheduler: str
             raise SystemExit("autograde: the merged gradebook failed its check (" + "; ".join(problems[:5])
                              + f"); restore the backup in {course.gradebook_backups}")
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if started is None:
+            client.close()
+            if cluster is not None:
+                cluster.close()
     stats["merged"] = len(merged)
     print(f"gradebook: {len(merged)} students merged, integrity ok, scores equal the workers'")
     return bad, stats
